@@ -1,0 +1,86 @@
+/**
+ * Every AWS service limit the pipeline respects, named once.
+ *
+ * Both the pipeline code and the local stack's emulated endpoints read these, so a batch that the
+ * local stack accepts is one AWS accepts too. Each entry cites where the number comes from.
+ */
+
+const KiB = 1024;
+const MiB = 1024 * KiB;
+
+/** Kinesis Data Streams: https://docs.aws.amazon.com/streams/latest/dev/service-sizes-and-limits.html */
+export const KINESIS = {
+  /** PutRecords: at most 500 entries a call. */
+  maxRecordsPerPutRecords: 500,
+  /** PutRecords: at most 5 MiB a call, data and partition keys included. */
+  maxBytesPerPutRecords: 5 * MiB,
+  /** One record's data blob plus partition key: at most 1 MiB. */
+  maxRecordBytes: 1 * MiB,
+  /** Partition key: 1 to 256 Unicode characters. */
+  maxPartitionKeyLength: 256,
+  /** GetRecords: at most 10,000 records a call. */
+  maxRecordsPerGetRecords: 10_000,
+  /** Per shard: 1,000 records/s and 1 MiB/s written. */
+  shardWriteRecordsPerSecond: 1_000,
+  shardWriteBytesPerSecond: 1 * MiB,
+} as const;
+
+/** API Gateway REST API and Lambda payload limits. */
+export const API_GATEWAY = {
+  /** API Gateway REST payload: 10 MB. https://docs.aws.amazon.com/apigateway/latest/developerguide/limits.html */
+  maxPayloadBytes: 10 * 1000 * 1000,
+  /** Lambda synchronous invocation payload: 6 MB (request and response). https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html */
+  lambdaMaxSyncPayloadBytes: 6 * MiB,
+} as const;
+
+/** Lambda event source mapping for Kinesis: https://docs.aws.amazon.com/lambda/latest/dg/with-kinesis.html */
+export const LAMBDA_KINESIS_ESM = {
+  maxBatchSize: 10_000,
+  maxBatchingWindowSeconds: 300,
+  maxParallelizationFactor: 10,
+  maxRetryAttempts: 10_000,
+} as const;
+
+/** DynamoDB: https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/ServiceQuotas.html */
+export const DYNAMODB = {
+  maxItemBytes: 400 * KiB,
+  maxBatchGetKeys: 100,
+  maxBatchWriteItems: 25,
+  partitionWriteUnitsPerSecond: 1_000,
+} as const;
+
+/** SQS: https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/quotas-messages.html */
+export const SQS = {
+  maxBatchEntries: 10,
+  /** Message and whole batch: 256 KiB (262,144 bytes). */
+  maxMessageBytes: 256 * KiB,
+  maxBatchBytes: 256 * KiB,
+  maxMessageAttributes: 10,
+  maxReceiveMessages: 10,
+  maxWaitTimeSeconds: 20,
+  maxVisibilityTimeoutSeconds: 12 * 60 * 60,
+  maxDelaySeconds: 900,
+} as const;
+
+/** SNS: https://docs.aws.amazon.com/general/latest/gr/sns.html */
+export const SNS = {
+  maxMessageBytes: 256 * KiB,
+  maxPublishBatchEntries: 10,
+  maxMessageAttributes: 10,
+} as const;
+
+/** EventBridge: https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-quota.html */
+export const EVENTBRIDGE = {
+  maxPutEventsEntries: 10,
+  /** PutEvents: total entry size at most 256 KB. */
+  maxPutEventsBytes: 256 * KiB,
+  maxTargetsPerRule: 5,
+} as const;
+
+/** Firehose: https://docs.aws.amazon.com/firehose/latest/dev/limits.html */
+export const FIREHOSE = {
+  maxRecordsPerPutRecordBatch: 500,
+  maxBytesPerPutRecordBatch: 4 * MiB,
+  /** One record before base64: 1,000 KiB. */
+  maxRecordBytes: 1000 * KiB,
+} as const;
