@@ -1,0 +1,50 @@
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { StateFileError } from '../../../../../infra/local/services/http/errors.ts';
+import {
+  DebouncedStateFile,
+  readStateFile,
+} from '../../../../../infra/local/services/http/state-file.ts';
+
+describe('DebouncedStateFile', () => {
+  let dir = '';
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'state-file-'));
+  });
+  afterEach(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('writes the latest snapshot once for a burst of changes', async () => {
+    // arrange
+    const path = join(dir, 'nested', 'state.json');
+    let state = 0;
+    let snapshots = 0;
+    const file = new DebouncedStateFile({
+      path,
+      debounceMillis: 20,
+      snapshot: () => {
+        snapshots += 1;
+        return { state };
+      },
+    });
+    // act
+    for (let i = 1; i <= 5; i++) {
+      state = i;
+      file.changed();
+    }
+    await file.flush();
+    // assert
+    expect(await readStateFile(path)).toEqual({ state: 5 });
+    expect(snapshots).toBe(1);
+    expect(await readdir(join(dir, 'nested'))).toEqual(['state.json']);
+  });
+
+  it('reads a missing file as undefined and a corrupt one as a StateFileError', async () => {
+    expect(await readStateFile(join(dir, 'none.json'))).toBeUndefined();
+    await writeFile(join(dir, 'bad.json'), '{"half":');
+    await expect(readStateFile(join(dir, 'bad.json'))).rejects.toBeInstanceOf(StateFileError);
+  });
+});
