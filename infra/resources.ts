@@ -63,3 +63,13 @@ export const PROCESSOR_ESM = {
   reportBatchItemFailures: true,
   startingPosition: 'TRIM_HORIZON',
 } as const;
+
+/** The REST API in front of the ingest and query handlers. */
+export const API = {
+  stageName: 'prod',
+  /**
+   * Content types API Gateway passes to Lambda base64-encoded (`isBase64Encoded: true`) instead
+   * of as UTF-8 text: the binary Avro framing of the ingest endpoint.
+   */
+  binaryMediaTypes: ['application/octet-stream', 'application/vnd.apache.avro', 'avro/binary'],
+} as const;
