@@ -143,13 +143,13 @@ export function toProxyEvent(
     const name = req.rawHeaders[i]!;
     const value = req.rawHeaders[i + 1]!;
     headers[name] = value;
-    (multiValueHeaders[name] ??= []).push(value);
+    appendTo(multiValueHeaders, name, value);
   }
   const query: Record<string, string> = {};
   const multiQuery: Record<string, string[]> = {};
   for (const [name, value] of url.searchParams) {
     query[name] = value;
-    (multiQuery[name] ??= []).push(value);
+    appendTo(multiQuery, name, value);
   }
   const hasQuery = Object.keys(query).length > 0;
   const binary = isBinary(req.headers['content-type']);
@@ -203,4 +203,10 @@ export function toProxyEvent(
 /** The body dominates the event's size; headers add a little. */
 function approximateEventBytes(event: APIGatewayProxyEvent): number {
   return (event.body?.length ?? 0) + 4096;
+}
+
+function appendTo(map: Record<string, string[]>, name: string, value: string): void {
+  const list = map[name];
+  if (list) list.push(value);
+  else map[name] = [value];
 }

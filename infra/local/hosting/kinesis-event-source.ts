@@ -32,7 +32,7 @@ import { lambdaContext } from './lambda-context.ts';
 export type KinesisHandler = (
   event: KinesisStreamEvent,
   context: Context,
-) => Promise<KinesisStreamBatchResponse | undefined | void>;
+) => Promise<KinesisStreamBatchResponse | undefined> | Promise<void>;
 
 /** What Lambda sends to an on-failure destination of a Kinesis mapping (records are not included). */
 export interface KinesisOnFailureRecord {
