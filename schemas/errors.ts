@@ -55,12 +55,12 @@ export class TruncatedRecordError extends SchemaDecodeError {
   /** Hex fingerprint, when the header was complete. */
   readonly fingerprint: string | undefined;
 
-  constructor(part: 'header' | 'body', length: number, fingerprint?: string) {
+  constructor(part: 'header' | 'body', length: number, fingerprint?: string, detail?: string) {
     super(
       DECODE_REASONS.truncated,
       part === 'header'
         ? `truncated single-object header: ${length} bytes, expected at least 10 (2 marker + 8 fingerprint)`
-        : `truncated Avro body: ${length} bytes end inside the record of schema ${fingerprint}`,
+        : `truncated Avro body: ${length} bytes end inside the record of schema ${fingerprint}${detail ? ` (${detail})` : ''}`,
       length,
     );
     this.part = part;

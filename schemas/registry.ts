@@ -8,6 +8,7 @@
  */
 
 import avro from 'avsc';
+import { installBoundedReads } from './bounded-reads.ts';
 import { SchemaCatalogError } from './errors.ts';
 import { fingerprintBytes } from './fingerprint.ts';
 import { SCHEMA_HISTORY } from './generated/catalog.ts';
@@ -47,6 +48,8 @@ function buildRegistry(): {
   readonly byLo: ReadonlyMap<number, readonly KnownSchema[]>;
   readonly all: readonly KnownSchema[];
 } {
+  // Before any resolver exists: resolvers copy the readers' `_read` when they are built.
+  installBoundedReads();
   const current = new Map<SchemaName, KnownSchema>();
   const byLo = new Map<number, KnownSchema[]>();
   const all: KnownSchema[] = [];

@@ -3,6 +3,7 @@
  * little-endian CRC-64-AVRO fingerprint of the writer schema, then the Avro binary body.
  */
 
+import { BlockCountOverflow } from './bounded-reads.ts';
 import {
   BadMarkerError,
   InvalidBodyError,
@@ -61,7 +62,8 @@ function asBuffer(bytes: Uint8Array): Buffer {
 export function readSingleObject(bytes: Uint8Array): DecodedRecord {
   const buf = asBuffer(bytes);
   const length = buf.length;
-  if (length < 2 || buf[0] !== MARKER_0 || buf[1] !== MARKER_1) {
+  // Wrong marker bytes say "not ours"; too few bytes (even none) say "cut short".
+  if ((length > 0 && buf[0] !== MARKER_0) || (length > 1 && buf[1] !== MARKER_1)) {
     throw new BadMarkerError(buf.subarray(0, 2).toString('hex'), length);
   }
   if (length < HEADER_BYTES) throw new TruncatedRecordError('header', length);
@@ -73,6 +75,9 @@ export function readSingleObject(bytes: Uint8Array): DecodedRecord {
   try {
     decoded = writer.reader.decode(buf, HEADER_BYTES, writer.resolver);
   } catch (cause) {
+    if (cause instanceof BlockCountOverflow) {
+      throw new TruncatedRecordError('body', length, writer.fingerprintHex, cause.message);
+    }
     // avsc throws on impossible encodings (a union index out of range, a negative length).
     throw new InvalidBodyError(writer.fingerprintHex, length, cause);
   }

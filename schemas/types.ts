@@ -15,6 +15,8 @@ export interface TelemetryEvent {
   /** Event time, epoch milliseconds UTC. */
   readonly timestamp: number;
   readonly attributes?: Readonly<Record<string, string>> | null;
+  /** Unit of `value` (for example `percent`, `ms`), null when unknown. Since schema v2. */
+  readonly unit?: string | null;
 }
 
 /** What a closed event-time window holds (schema `pipeline.telemetry.WindowAggregate`). */
