@@ -1,23 +1,54 @@
 /**
  * The pipeline's record codec: Avro single-object encoding with the published schemas.
  *
- * Writers always write the current version of a schema; readers accept every published version
- * (found by the fingerprint in the header) and resolve it to the current version, so producers
- * and consumers can be upgraded in any order (see `compatibility.ts` for the guarantee).
+ * Writers write one version of each schema (the newest unless pinned); readers accept every
+ * published version, found by the fingerprint in the header, and resolve it to their reader
+ * version (the newest unless pinned). `compatibility.ts` guarantees every pair resolves, so
+ * producers and consumers can be deployed in any order once both know a version.
  *
  * @example
  * ```ts
  * const bytes = encodeTelemetryEvent({ eventId: 'e1', source: 'dev-1', metric: 'cpu', value: 0.5, timestamp: Date.now() });
  * const event = decodeTelemetryEvent(bytes); // throws SchemaDecodeError on bad input
+ * // During a rollout of a new version, keep writing the previous one:
+ * const pinned = createCodec({ writerVersions: { TelemetryEvent: 1 } });
  * ```
  */
 
 import { SchemaEncodeError, WrongSchemaError } from './errors.ts';
-import { currentSchema, type KnownSchema, type SchemaName } from './registry.ts';
+import {
+  type KnownSchema,
+  type SchemaName,
+  SchemaRegistry,
+  type SchemaRegistryOptions,
+} from './registry.ts';
 import { readSingleObject, writeSingleObject } from './single-object.ts';
 import type { TelemetryEvent } from './types.ts';
 
-export type { SchemaName } from './registry.ts';
+export type { SchemaName, SchemaRegistryOptions } from './registry.ts';
+
+/** A decoded record of any known schema. */
+export interface DecodedAnyRecord {
+  /** Which schema the record is (its value conforms to the codec's reader version). */
+  readonly schema: SchemaName;
+  /** The version that wrote it. */
+  readonly writerVersion: number;
+  readonly value: unknown;
+}
+
+/** Encoders and decoders bound to one `SchemaRegistry`. */
+export interface Codec {
+  /** @throws {SchemaEncodeError} when the event does not match the schema. */
+  encodeTelemetryEvent(event: TelemetryEvent): Buffer;
+  /** @throws {SchemaDecodeError} see the module-level `decodeTelemetryEvent`. */
+  decodeTelemetryEvent(bytes: Uint8Array): TelemetryEvent;
+  /** @throws {SchemaEncodeError} when the value does not match the schema. */
+  encodeRecord(schemaName: SchemaName, value: unknown): Buffer;
+  /** @throws {SchemaDecodeError} see the module-level `decodeTelemetryEvent`. */
+  decodeRecord(bytes: Uint8Array): DecodedAnyRecord;
+  /** The registry the codec reads and writes with. */
+  readonly registry: SchemaRegistry;
+}
 
 function validated(known: KnownSchema, value: unknown): unknown {
   if (known.type.isValid(value)) return value;
@@ -31,57 +62,67 @@ function validated(known: KnownSchema, value: unknown): unknown {
   throw new SchemaEncodeError(`${known.name} v${known.version}`, paths);
 }
 
-const TELEMETRY_EVENT = currentSchema('TelemetryEvent');
+/**
+ * Builds a codec. Build it once per process (module scope): building creates every resolver.
+ *
+ * @throws {RangeError} when a pinned version does not exist.
+ */
+export function createCodec(options: SchemaRegistryOptions = {}): Codec {
+  const registry = new SchemaRegistry(options);
+  const telemetry = registry.writer('TelemetryEvent');
+  return {
+    registry,
+    encodeTelemetryEvent: (event) => writeSingleObject(telemetry, validated(telemetry, event)),
+    decodeTelemetryEvent: (bytes) => {
+      const { writer, value } = readSingleObject(registry, bytes);
+      if (writer.name !== 'TelemetryEvent') {
+        throw new WrongSchemaError('TelemetryEvent', writer.name, bytes.length);
+      }
+      return value as TelemetryEvent;
+    },
+    encodeRecord: (schemaName, value) => {
+      const known = registry.writer(schemaName);
+      return writeSingleObject(known, validated(known, value));
+    },
+    decodeRecord: (bytes) => {
+      const { writer, value } = readSingleObject(registry, bytes);
+      return { schema: writer.name, writerVersion: writer.version, value };
+    },
+  };
+}
+
+/** The process-wide codec: every published version known, newest written and read. */
+export const defaultCodec: Codec = createCodec();
 
 /**
- * Encodes a telemetry event as a single-object record of the current `TelemetryEvent` version.
+ * Encodes a telemetry event as a single-object record of the newest `TelemetryEvent` version.
  *
  * @throws {SchemaEncodeError} when the event does not match the schema (names the fields).
  */
-export function encodeTelemetryEvent(event: TelemetryEvent): Buffer {
-  return writeSingleObject(TELEMETRY_EVENT, validated(TELEMETRY_EVENT, event));
-}
+export const encodeTelemetryEvent: (event: TelemetryEvent) => Buffer =
+  defaultCodec.encodeTelemetryEvent;
 
 /**
  * Decodes a single-object record written by any published `TelemetryEvent` version into the
- * current version (fields added since the writer's version take their defaults).
+ * newest version (fields added since the writer's version take their defaults).
  *
  * @throws {SchemaDecodeError} on a bad marker, unknown fingerprint, truncated body, trailing
  *   bytes, an invalid body, or a record of another schema (`reason` says which).
  */
-export function decodeTelemetryEvent(bytes: Uint8Array): TelemetryEvent {
-  const { writer, value } = readSingleObject(bytes);
-  if (writer.name !== 'TelemetryEvent') {
-    throw new WrongSchemaError('TelemetryEvent', writer.name, bytes.length);
-  }
-  return value as TelemetryEvent;
-}
+export const decodeTelemetryEvent: (bytes: Uint8Array) => TelemetryEvent =
+  defaultCodec.decodeTelemetryEvent;
 
 /**
- * Encodes `value` as a single-object record of the current version of `schemaName`.
+ * Encodes `value` as a single-object record of the newest version of `schemaName`.
  *
  * @throws {SchemaEncodeError} when the value does not match the schema.
  */
-export function encodeRecord(schemaName: SchemaName, value: unknown): Buffer {
-  const known = currentSchema(schemaName);
-  return writeSingleObject(known, validated(known, value));
-}
-
-/** A decoded record of any known schema. */
-export interface DecodedAnyRecord {
-  /** Which schema the record is (its value conforms to the current version). */
-  readonly schema: SchemaName;
-  /** The version that wrote it. */
-  readonly writerVersion: number;
-  readonly value: unknown;
-}
+export const encodeRecord: (schemaName: SchemaName, value: unknown) => Buffer =
+  defaultCodec.encodeRecord;
 
 /**
  * Decodes a single-object record of any published schema and version.
  *
  * @throws {SchemaDecodeError} see `decodeTelemetryEvent`.
  */
-export function decodeRecord(bytes: Uint8Array): DecodedAnyRecord {
-  const { writer, value } = readSingleObject(bytes);
-  return { schema: writer.name, writerVersion: writer.version, value };
-}
+export const decodeRecord: (bytes: Uint8Array) => DecodedAnyRecord = defaultCodec.decodeRecord;

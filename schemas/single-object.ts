@@ -11,7 +11,7 @@ import {
   TruncatedRecordError,
   UnknownFingerprintError,
 } from './errors.ts';
-import { findByFingerprint, type KnownSchema } from './registry.ts';
+import type { KnownSchema, SchemaRegistry } from './registry.ts';
 
 /** Marker byte 0 and 1 of every single-object record. */
 export const MARKER_0 = 0xc3;
@@ -53,13 +53,13 @@ function asBuffer(bytes: Uint8Array): Buffer {
 }
 
 /**
- * Decodes a single-object record written by any published schema version into the current
- * version of that schema.
+ * Decodes a single-object record written by any schema version `registry` knows into the
+ * registry's reader version of that schema.
  *
  * @throws {SchemaDecodeError} subclasses: `BadMarkerError`, `TruncatedRecordError`,
  *   `UnknownFingerprintError`, `InvalidBodyError`, `TrailingBytesError`.
  */
-export function readSingleObject(bytes: Uint8Array): DecodedRecord {
+export function readSingleObject(registry: SchemaRegistry, bytes: Uint8Array): DecodedRecord {
   const buf = asBuffer(bytes);
   const length = buf.length;
   // Wrong marker bytes say "not ours"; too few bytes (even none) say "cut short".
@@ -67,7 +67,7 @@ export function readSingleObject(bytes: Uint8Array): DecodedRecord {
     throw new BadMarkerError(buf.subarray(0, 2).toString('hex'), length);
   }
   if (length < HEADER_BYTES) throw new TruncatedRecordError('header', length);
-  const writer = findByFingerprint(buf.readUInt32LE(2), buf.readUInt32LE(6));
+  const writer = registry.find(buf.readUInt32LE(2), buf.readUInt32LE(6));
   if (writer === undefined) {
     throw new UnknownFingerprintError(buf.subarray(2, HEADER_BYTES).toString('hex'), length);
   }

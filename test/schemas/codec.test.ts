@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import {
   decodeRecord,
   decodeTelemetryEvent,
+  defaultCodec,
   encodeRecord,
   encodeTelemetryEvent,
 } from '../../schemas/codec.ts';
@@ -18,7 +19,6 @@ import {
 } from '../../schemas/errors.ts';
 import { fingerprintBytes } from '../../schemas/fingerprint.ts';
 import { SCHEMA_HISTORY } from '../../schemas/generated/catalog.ts';
-import { currentSchema } from '../../schemas/registry.ts';
 import type { Anomaly, WindowAggregate } from '../../schemas/types.ts';
 import { avroLong, singleObject, telemetryEventFactory, telemetryV1Prefix } from './fixtures.ts';
 
@@ -159,7 +159,7 @@ describe('decodeTelemetryEvent', () => {
   });
 
   it('rejects an impossible union branch as invalid-body', () => {
-    const v1 = currentSchema('TelemetryEvent');
+    const v1 = defaultCodec.registry.writer('TelemetryEvent');
     const body = Buffer.concat([
       telemetryV1Prefix(telemetryEventFactory()),
       avroLong(7),
@@ -171,7 +171,7 @@ describe('decodeTelemetryEvent', () => {
   });
 
   it('rejects a map that claims 2^40 entries at once instead of looping', () => {
-    const v2 = currentSchema('TelemetryEvent');
+    const v2 = defaultCodec.registry.writer('TelemetryEvent');
     const body = Buffer.concat([
       telemetryV1Prefix(telemetryEventFactory()),
       avroLong(1), // union branch: map
@@ -183,7 +183,7 @@ describe('decodeTelemetryEvent', () => {
   });
 
   it('keeps a "__proto__" attribute as data, not as the prototype', () => {
-    const v2 = currentSchema('TelemetryEvent');
+    const v2 = defaultCodec.registry.writer('TelemetryEvent');
     const body = Buffer.concat([
       telemetryV1Prefix(telemetryEventFactory()),
       avroLong(1),
