@@ -67,15 +67,21 @@ export function numberOf(data: string): number {
   return (JSON.parse(Buffer.from(data, 'base64').toString('utf8')) as { i: number }).i;
 }
 
-/** Polls `condition` until it holds or the deadline passes (then throws, naming `what`). */
+/**
+ * Polls `condition` until it holds or the deadline passes (then throws, naming `what`). `refresh`,
+ * when given, runs before each check (to re-read state from an emulator).
+ */
 export async function waitFor(
   condition: () => boolean,
   what: string,
   timeoutMillis = 20_000,
+  refresh?: () => Promise<void>,
 ): Promise<void> {
   const deadline = Date.now() + timeoutMillis;
-  while (!condition()) {
+  for (;;) {
+    await refresh?.();
+    if (condition()) return;
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await new Promise((resolve) => setTimeout(resolve, refresh ? 250 : 20));
   }
 }

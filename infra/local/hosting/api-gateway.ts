@@ -9,11 +9,13 @@
  */
 
 import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { API_GATEWAY } from '../../limits.ts';
 import { API } from '../../resources.ts';
-import { closeServer, listen } from '../net.ts';
+import { readBody } from '../services/http/body.ts';
+import { BodyTooLargeError } from '../services/http/errors.ts';
+import { startLoopbackServer } from '../services/http/server.ts';
 import { lambdaContext } from './lambda-context.ts';
 
 /** A proxy handler as API Gateway invokes it. */
@@ -53,14 +55,6 @@ const JSON_ERROR = { 'content-type': 'application/json' } as const;
 export async function startApiGateway(options: ApiGatewayOptions): Promise<LocalApi> {
   const routes = new Map(options.routes.map((r) => [`${r.method} ${r.path}`, r]));
   const paths = new Set(options.routes.map((r) => r.path));
-  const server = createServer((req, res) => {
-    handle(req, res).catch((error: unknown) => {
-      // A handler that throws is a Lambda function error: API Gateway answers 502.
-      console.error('local API: handler failed', error);
-      if (!res.headersSent) send(res, 502, JSON_ERROR, '{"message":"Internal server error"}');
-    });
-  });
-
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const route = routes.get(`${req.method} ${url.pathname}`);
@@ -69,8 +63,11 @@ export async function startApiGateway(options: ApiGatewayOptions): Promise<Local
       const message = status === 405 ? 'Method Not Allowed' : 'Missing Authentication Token';
       return send(res, status, JSON_ERROR, JSON.stringify({ message }));
     }
-    const body = await readBody(req, API_GATEWAY.maxPayloadBytes);
-    if (body === 'too-large') {
+    let body: Buffer;
+    try {
+      body = await readBody(req, API_GATEWAY.maxPayloadBytes);
+    } catch (error) {
+      if (!(error instanceof BodyTooLargeError)) throw error;
       return send(res, 413, JSON_ERROR, '{"message":"Request Entity Too Large"}');
     }
     const event = toProxyEvent(req, url, route, body);
@@ -82,7 +79,14 @@ export async function startApiGateway(options: ApiGatewayOptions): Promise<Local
       functionName: route.functionName,
       timeoutMillis: options.timeoutMillis ?? 29_000,
     });
-    const result = await route.handler(event, context);
+    let result: APIGatewayProxyResult;
+    try {
+      result = await route.handler(event, context);
+    } catch (error) {
+      // A handler that throws is a Lambda function error: API Gateway answers 502.
+      console.error(`local API: ${route.functionName} failed`, error);
+      return send(res, 502, JSON_ERROR, '{"message":"Internal server error"}');
+    }
     const headers: Record<string, string | number | boolean> = { ...result.headers };
     for (const [name, values] of Object.entries(result.multiValueHeaders ?? {})) {
       headers[name] = values.join(', ');
@@ -93,9 +97,12 @@ export async function startApiGateway(options: ApiGatewayOptions): Promise<Local
     send(res, result.statusCode, headers, payload);
   }
 
-  const host = options.host ?? '127.0.0.1';
-  const port = await listen(server, host, options.port ?? 0);
-  return { url: `http://${host}:${port}`, close: () => closeServer(server) };
+  const server = await startLoopbackServer({
+    handler: handle,
+    ...(options.host ? { host: options.host } : {}),
+    ...(options.port ? { port: options.port } : {}),
+  });
+  return { url: server.endpoint, close: () => server.close() };
 }
 
 function send(
@@ -106,22 +113,6 @@ function send(
 ): void {
   res.writeHead(status, { ...headers, 'x-amzn-requestid': randomUUID() });
   res.end(body);
-}
-
-/** Reads the whole body, or reports `too-large` as soon as it passes the cap (then drains it). */
-function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer | 'too-large'> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let tooLarge = false;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > maxBytes) tooLarge = true;
-      if (!tooLarge) chunks.push(chunk);
-    });
-    req.on('end', () => resolve(tooLarge ? 'too-large' : Buffer.concat(chunks, size)));
-    req.on('error', reject);
-  });
 }
 
 function isBinary(contentType: string | undefined): boolean {
