@@ -23,6 +23,19 @@ export const TABLES = {
     sortKey: { name: 'sk', type: 'S' },
     /** Epoch seconds after which DynamoDB TTL may delete an item. */
     ttlAttribute: 'expiresAt',
+    /**
+     * Sparse index of open window parts (processor): `openShard` = `OPEN#<shardId>`, `openUntil`
+     * = the window end in sortable form. Closing a part removes both, so the index holds only
+     * what is still open. KEYS_ONLY: updates of open parts that keep these keys cost no index write.
+     */
+    globalSecondaryIndexes: [
+      {
+        name: 'open-parts',
+        partitionKey: { name: 'openShard', type: 'S' },
+        sortKey: { name: 'openUntil', type: 'S' },
+        projection: 'KEYS_ONLY',
+      },
+    ],
   },
 } as const;
 

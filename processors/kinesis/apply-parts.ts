@@ -1,0 +1,91 @@
+/**
+ * Filter-then-merge against the store, per part: read every part a batch touches (BatchGetItem),
+ * absorb each plan into what was read, and write it back on condition that the mark is still
+ * the one read. A lost condition means another invocation wrote the part first (a duplicate or
+ * overlapping delivery): re-read and decide again, so nothing is absorbed twice.
+ */
+
+import {
+  type AbsorbOptions,
+  absorbPlan,
+  type LateEvent,
+  type ShardTime,
+} from '../engine/absorb.ts';
+import type { PartPlan } from '../engine/batch-plan.ts';
+import { mapBounded } from '../engine/bounded.ts';
+import {
+  lookupPart,
+  type PartStoreOptions,
+  readPart,
+  readParts,
+  writePart,
+} from '../store/part-store.ts';
+
+/** What happened to one part. */
+export type PartResult =
+  | {
+      readonly status: 'written' | 'unchanged';
+      readonly plan: PartPlan;
+      readonly absorbed: number;
+      readonly duplicates: number;
+      readonly late: readonly LateEvent[];
+    }
+  | { readonly status: 'failed'; readonly plan: PartPlan; readonly error: unknown };
+
+/** Options of {@link applyPlans}. */
+export interface ApplyOptions extends AbsorbOptions {
+  readonly store: PartStoreOptions;
+  readonly maxConcurrentWrites: number;
+  readonly maxConditionRetries: number;
+  readonly nowMillis: number;
+}
+
+/** Applies every plan; never throws for one part's failure (its result says `failed`). */
+export async function applyPlans(
+  plans: readonly PartPlan[],
+  time: (plan: PartPlan) => ShardTime,
+  options: ApplyOptions,
+): Promise<PartResult[]> {
+  let stored: Awaited<ReturnType<typeof readParts>>;
+  try {
+    stored = await readParts(
+      options.store,
+      plans.map((p) => p.key),
+    );
+  } catch (error) {
+    return plans.map((plan) => ({ status: 'failed', plan, error }));
+  }
+  return mapBounded(plans, options.maxConcurrentWrites, async (plan): Promise<PartResult> => {
+    let current = lookupPart(stored, plan.key);
+    try {
+      for (let attempt = 0; attempt <= options.maxConditionRetries; attempt++) {
+        if (attempt > 0) current = await readPart(options.store, plan.key);
+        const outcome = absorbPlan(current, plan, time(plan), options);
+        const counts = {
+          plan,
+          absorbed: outcome.absorbed,
+          duplicates: outcome.duplicates,
+          late: outcome.late,
+        };
+        if (outcome.next === undefined) return { status: 'unchanged', ...counts };
+        const write = await writePart(
+          options.store,
+          plan.key,
+          outcome.next,
+          current?.mark,
+          options.nowMillis,
+        );
+        if (write.status === 'written') return { status: 'written', ...counts };
+      }
+      return {
+        status: 'failed',
+        plan,
+        error: new Error(
+          `part kept losing its write condition after ${options.maxConditionRetries} re-reads`,
+        ),
+      };
+    } catch (error) {
+      return { status: 'failed', plan, error };
+    }
+  });
+}

@@ -1,0 +1,145 @@
+/**
+ * From a Kinesis batch to decoded events and poison records: base64, KPL deaggregation, Avro
+ * single-object decoding and the checks the windows need (a finite value, a representable event
+ * time). Nothing here throws for bad input: every record ends as events or as poison with the
+ * reason, the shard and the sequence number, so that one bad record never blocks its shard.
+ */
+
+import type { KinesisStreamRecord } from 'aws-lambda';
+import { deaggregate } from '../../ingest/kpl/deaggregate.ts';
+import { decodeTelemetryEvent } from '../../schemas/codec.ts';
+import { SchemaDecodeError } from '../../schemas/errors.ts';
+import type { DecodedEvent } from '../engine/batch-plan.ts';
+import { SequenceNumberError } from '../engine/errors.ts';
+import { eventIdHash } from '../engine/event-id-hash.ts';
+import { recordPosition } from '../engine/sequence.ts';
+import { isValidEventTime } from '../windows/window.ts';
+
+/** Why a record is poison (decode reasons come from `schemas/errors.ts`, KPL ones from ingest). */
+export const POISON_REASONS = {
+  nonFiniteValue: 'non-finite-value',
+  invalidEventTime: 'invalid-event-time',
+  badSequenceNumber: 'bad-sequence-number',
+  undecodable: 'undecodable',
+} as const;
+
+/** A record or user record that can never be processed, with where it came from. */
+export interface PoisonRecord {
+  readonly reason: string;
+  readonly message: string;
+  readonly shardId: string;
+  readonly sequenceNumber: string;
+  /** Index within the aggregated record; undefined for a plain record or a corrupt aggregate. */
+  readonly subSequenceNumber: number | undefined;
+  readonly partitionKey: string;
+  readonly approximateArrivalTimestamp: number;
+  /** The bytes that failed (the user record's, or the whole Kinesis record's). */
+  readonly data: Uint8Array;
+}
+
+/** The decoded events and the poison of one batch, both in shard order. */
+export interface DecodedBatch {
+  readonly events: DecodedEvent[];
+  readonly poison: PoisonRecord[];
+  /** Sequence numbers of the Kinesis records, in order. */
+  readonly sequenceNumbers: string[];
+}
+
+/** The shard of a Kinesis event record: `eventID` is `shardId-000000000000:<sequence number>`. */
+export function shardIdOf(record: KinesisStreamRecord): string {
+  const colon = record.eventID.lastIndexOf(':');
+  return colon > 0 ? record.eventID.slice(0, colon) : record.eventID;
+}
+
+/** Decodes every record of a batch. */
+export function decodeBatch(records: readonly KinesisStreamRecord[]): DecodedBatch {
+  const events: DecodedEvent[] = [];
+  const poison: PoisonRecord[] = [];
+  const sequenceNumbers: string[] = [];
+  for (const record of records) {
+    const shardId = shardIdOf(record);
+    const { sequenceNumber, partitionKey, approximateArrivalTimestamp } = record.kinesis;
+    sequenceNumbers.push(sequenceNumber);
+    const data = Buffer.from(record.kinesis.data, 'base64');
+    const where = { shardId, sequenceNumber, partitionKey, approximateArrivalTimestamp };
+    try {
+      recordPosition(sequenceNumber, 0);
+    } catch (error) {
+      if (!(error instanceof SequenceNumberError)) throw error;
+      poison.push({
+        ...where,
+        reason: POISON_REASONS.badSequenceNumber,
+        message: error.message,
+        subSequenceNumber: undefined,
+        data,
+      });
+      continue;
+    }
+    const result = deaggregate(data, partitionKey);
+    if (result.status === 'corrupt') {
+      poison.push({
+        ...where,
+        reason: result.reason,
+        message: result.error.message,
+        subSequenceNumber: undefined,
+        data,
+      });
+      continue;
+    }
+    for (const user of result.records) {
+      const sub = user.subSequenceNumber ?? 0;
+      const outcome = decodeUserRecord(user.data);
+      if (outcome.status === 'poison') {
+        poison.push({
+          ...where,
+          partitionKey: user.partitionKey,
+          reason: outcome.reason,
+          message: outcome.message,
+          subSequenceNumber: user.subSequenceNumber,
+          data: user.data,
+        });
+        continue;
+      }
+      events.push({
+        event: outcome.event,
+        shardId,
+        partitionKey: user.partitionKey,
+        position: recordPosition(sequenceNumber, sub),
+        sequenceNumber,
+        idHash: eventIdHash(outcome.event.eventId),
+      });
+    }
+  }
+  return { events, poison, sequenceNumbers };
+}
+
+type UserRecordOutcome =
+  | { readonly status: 'ok'; readonly event: ReturnType<typeof decodeTelemetryEvent> }
+  | { readonly status: 'poison'; readonly reason: string; readonly message: string };
+
+function decodeUserRecord(data: Uint8Array): UserRecordOutcome {
+  let event: ReturnType<typeof decodeTelemetryEvent>;
+  try {
+    event = decodeTelemetryEvent(data);
+  } catch (error) {
+    if (error instanceof SchemaDecodeError) {
+      return { status: 'poison', reason: error.reason, message: error.message };
+    }
+    return { status: 'poison', reason: POISON_REASONS.undecodable, message: String(error) };
+  }
+  if (!Number.isFinite(event.value)) {
+    return {
+      status: 'poison',
+      reason: POISON_REASONS.nonFiniteValue,
+      message: `value ${event.value} of event ${event.eventId} is not a finite number`,
+    };
+  }
+  if (!isValidEventTime(event.timestamp)) {
+    return {
+      status: 'poison',
+      reason: POISON_REASONS.invalidEventTime,
+      message: `timestamp ${event.timestamp} of event ${event.eventId} is not an integer within ±8.64e15 ms`,
+    };
+  }
+  return { status: 'ok', event };
+}

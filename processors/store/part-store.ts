@@ -1,0 +1,236 @@
+/**
+ * Reads and conditional writes of window parts: the DynamoDB edge of filter-then-merge.
+ *
+ * A part item holds its full state (binary, see `part-state-codec.ts`) and the position of the
+ * last event it absorbed (`mark`). Writes are whole-item puts conditioned on the mark that was
+ * read (or on the item not existing), so a writer that lost a race learns it and re-reads
+ * instead of overwriting; open parts carry `openShard`/`openUntil`, the keys of the sparse
+ * `open-parts` index that closing queries.
+ */
+
+import {
+  type AttributeValue,
+  BatchGetItemCommand,
+  type BatchGetItemCommandOutput,
+  type DynamoDBClient,
+  GetItemCommand,
+  PutItemCommand,
+} from '@aws-sdk/client-dynamodb';
+import { DYNAMODB } from '../../infra/limits.ts';
+import type { StoredPart } from '../engine/absorb.ts';
+import type { PartKey } from '../engine/batch-plan.ts';
+import { NO_MARK } from '../engine/sequence.ts';
+import { AggregateStoreError, isConditionalCheckFailed } from './errors.ts';
+import { partSk, seriesPk, windowStartKey } from './keys.ts';
+import { decodePartState, encodePartState } from './part-state-codec.ts';
+
+/** Attribute names of part items, named once. */
+export const PART_ATTRIBUTES = {
+  kind: 'kind',
+  state: 'state',
+  mark: 'mark',
+  closedAt: 'closedAt',
+  openShard: 'openShard',
+  openUntil: 'openUntil',
+} as const;
+
+/** Index over open parts: partition `OPEN#<shardId>`, sort by window end. */
+export const OPEN_PARTS_INDEX = 'open-parts';
+
+/** Where parts live and how they are encoded. */
+export interface PartStoreOptions {
+  readonly client: DynamoDBClient;
+  readonly tableName: string;
+  readonly relativeAccuracy: number;
+  /** How long a part is kept after its window ends, for DynamoDB TTL. */
+  readonly retentionSeconds: number;
+}
+
+/** The primary key of a part. */
+export function partItemKey(key: PartKey): { pk: string; sk: string } {
+  return {
+    pk: seriesPk(key.source, key.metric, key.windowSizeMillis),
+    sk: partSk(key.windowStart, key.shardId, key.partitionKey),
+  };
+}
+
+/** The `openShard` value of a shard's open parts. */
+export function openShardKey(shardId: string): string {
+  return `OPEN#${shardId}`;
+}
+
+function itemId(pk: string, sk: string): string {
+  return `${pk}\u0000${sk}`;
+}
+
+/** Turns a stored item into a part. */
+export function partFromItem(
+  item: Record<string, AttributeValue>,
+  relativeAccuracy: number,
+): StoredPart {
+  const pk = item.pk?.S ?? '';
+  const sk = item.sk?.S ?? '';
+  const blob = item[PART_ATTRIBUTES.state]?.B;
+  if (blob === undefined)
+    throw new AggregateStoreError(
+      'read',
+      { tableName: '?', detail: `${pk} ${sk} has no state` },
+      'missing attribute',
+    );
+  const { state, recentIdHashes } = decodePartState(blob, relativeAccuracy, { pk, sk });
+  return {
+    state,
+    recentIdHashes,
+    mark: item[PART_ATTRIBUTES.mark]?.S ?? NO_MARK,
+    closed: item[PART_ATTRIBUTES.closedAt] !== undefined,
+  };
+}
+
+/**
+ * Reads the parts of `keys` with strongly consistent reads (a stale read would only cost a lost
+ * condition, but on every batch). Keys absent from the result have no item yet.
+ */
+export async function readParts(
+  options: PartStoreOptions,
+  keys: readonly PartKey[],
+): Promise<Map<string, StoredPart>> {
+  const found = new Map<string, StoredPart>();
+  for (let i = 0; i < keys.length; i += DYNAMODB.maxBatchGetKeys) {
+    let pending: Record<string, AttributeValue>[] = keys
+      .slice(i, i + DYNAMODB.maxBatchGetKeys)
+      .map(partItemKey)
+      .map(({ pk, sk }) => ({ pk: { S: pk }, sk: { S: sk } }));
+    for (let attempt = 0; pending.length > 0; attempt++) {
+      if (attempt > 0) await sleep(Math.min(1000, 25 * 2 ** attempt));
+      if (attempt > 8) {
+        throw new AggregateStoreError(
+          'BatchGetItem',
+          { tableName: options.tableName, detail: `${pending.length} keys still unprocessed` },
+          'throttled',
+        );
+      }
+      let response: BatchGetItemCommandOutput;
+      try {
+        response = await options.client.send(
+          new BatchGetItemCommand({
+            RequestItems: { [options.tableName]: { Keys: pending, ConsistentRead: true } },
+          }),
+        );
+      } catch (error) {
+        throw new AggregateStoreError('BatchGetItem', { tableName: options.tableName }, error);
+      }
+      for (const item of response.Responses?.[options.tableName] ?? []) {
+        found.set(
+          itemId(item.pk?.S ?? '', item.sk?.S ?? ''),
+          partFromItem(item, options.relativeAccuracy),
+        );
+      }
+      pending = response.UnprocessedKeys?.[options.tableName]?.Keys ?? [];
+    }
+  }
+  return found;
+}
+
+/** The stored part of `key` in a `readParts` result. */
+export function lookupPart(
+  parts: ReadonlyMap<string, StoredPart>,
+  key: PartKey,
+): StoredPart | undefined {
+  const { pk, sk } = partItemKey(key);
+  return parts.get(itemId(pk, sk));
+}
+
+/** Reads one part (after a lost condition). */
+export async function readPart(
+  options: PartStoreOptions,
+  key: PartKey,
+): Promise<StoredPart | undefined> {
+  const { pk, sk } = partItemKey(key);
+  try {
+    const response = await options.client.send(
+      new GetItemCommand({
+        TableName: options.tableName,
+        Key: { pk: { S: pk }, sk: { S: sk } },
+        ConsistentRead: true,
+      }),
+    );
+    return response.Item ? partFromItem(response.Item, options.relativeAccuracy) : undefined;
+  } catch (error) {
+    throw new AggregateStoreError(
+      'GetItem',
+      { tableName: options.tableName, detail: `${pk} ${sk}` },
+      error,
+    );
+  }
+}
+
+/** Outcome of a conditional part write. */
+export type PartWriteOutcome = { readonly status: 'written' } | { readonly status: 'conflict' };
+
+/**
+ * Writes `next` over the part, on condition that it still holds `expectedMark` (or, when
+ * `expectedMark` is undefined, that it does not exist) and is not closed.
+ */
+export async function writePart(
+  options: PartStoreOptions,
+  key: PartKey,
+  next: StoredPart,
+  expectedMark: string | undefined,
+  nowMillis: number,
+): Promise<PartWriteOutcome> {
+  const { pk, sk } = partItemKey(key);
+  const item: Record<string, AttributeValue> = {
+    pk: { S: pk },
+    sk: { S: sk },
+    [PART_ATTRIBUTES.kind]: { S: 'part' },
+    source: { S: key.source },
+    metric: { S: key.metric },
+    windowSizeMillis: { N: String(key.windowSizeMillis) },
+    windowStart: { N: String(key.windowStart) },
+    windowEnd: { N: String(key.windowEnd) },
+    shardId: { S: key.shardId },
+    partitionKey: { S: key.partitionKey },
+    count: { N: String(next.state.count) },
+    [PART_ATTRIBUTES.state]: {
+      B: encodePartState({ state: next.state, recentIdHashes: next.recentIdHashes }),
+    },
+    [PART_ATTRIBUTES.mark]: { S: next.mark },
+    [PART_ATTRIBUTES.openShard]: { S: openShardKey(key.shardId) },
+    [PART_ATTRIBUTES.openUntil]: { S: windowStartKey(key.windowEnd) },
+    updatedAt: { N: String(nowMillis) },
+    expiresAt: { N: String(expiresAtSeconds(key.windowEnd, options.retentionSeconds)) },
+  };
+  const conditional =
+    expectedMark === undefined
+      ? { ConditionExpression: 'attribute_not_exists(pk)' }
+      : {
+          ConditionExpression: '#mark = :mark AND attribute_not_exists(#closedAt)',
+          ExpressionAttributeNames: {
+            '#mark': PART_ATTRIBUTES.mark,
+            '#closedAt': PART_ATTRIBUTES.closedAt,
+          },
+          ExpressionAttributeValues: { ':mark': { S: expectedMark } },
+        };
+  try {
+    await options.client.send(
+      new PutItemCommand({ TableName: options.tableName, Item: item, ...conditional }),
+    );
+    return { status: 'written' };
+  } catch (error) {
+    if (isConditionalCheckFailed(error)) return { status: 'conflict' };
+    throw new AggregateStoreError(
+      'PutItem',
+      { tableName: options.tableName, detail: `${pk} ${sk}` },
+      error,
+    );
+  }
+}
+
+/** DynamoDB TTL (epoch seconds) of an item of a window ending at `windowEndMillis`. */
+export function expiresAtSeconds(windowEndMillis: number, retentionSeconds: number): number {
+  return Math.max(0, Math.floor(windowEndMillis / 1000) + retentionSeconds);
+}
+
+function sleep(millis: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, millis));
+}
