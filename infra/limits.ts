@@ -84,3 +84,46 @@ export const FIREHOSE = {
   /** One record before base64: 1,000 KiB. */
   maxRecordBytes: 1000 * KiB,
 } as const;
+
+/**
+ * SQS queue attributes and naming: https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_SetQueueAttributes.html
+ * and https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/quotas-queues.html
+ */
+export const SQS_QUEUES = {
+  maxQueueNameLength: 80,
+  /** Batch entry ids: alphanumerics, hyphens and underscores, at most 80 characters. */
+  maxBatchEntryIdLength: 80,
+  minMaximumMessageSizeBytes: 1024,
+  minRetentionSeconds: 60,
+  maxRetentionSeconds: 14 * 24 * 60 * 60,
+  defaultRetentionSeconds: 4 * 24 * 60 * 60,
+  defaultVisibilityTimeoutSeconds: 30,
+  /** RedrivePolicy.maxReceiveCount. */
+  minMaxReceiveCount: 1,
+  maxMaxReceiveCount: 1000,
+  /** One PurgeQueue per queue every 60 s. */
+  purgeIntervalSeconds: 60,
+  /** A deleted queue's name can be reused after 60 s. */
+  deletedNameReuseSeconds: 60,
+  /** Message attribute names and data types: at most 256 characters. */
+  maxAttributeNameLength: 256,
+  /** ListQueues MaxResults. */
+  maxListQueuesResults: 1000,
+} as const;
+
+/** SNS topics and subscriptions: https://docs.aws.amazon.com/sns/latest/api/API_CreateTopic.html and https://docs.aws.amazon.com/sns/latest/dg/subscription-filter-policy-constraints.html */
+export const SNS_TOPICS = {
+  maxTopicNameLength: 256,
+  /** Filter policy: at most 5 keys (attribute names or body paths). */
+  maxFilterPolicyKeys: 5,
+  /** Filter policy: at most 150 combinations of values. */
+  maxFilterPolicyCombinations: 150,
+  /** Filter policy document: at most 256 KB. */
+  maxFilterPolicyBytes: 256 * KiB,
+  /** ListTopics and ListSubscriptions pages: 100 entries. */
+  listPageSize: 100,
+  /** HTTP/S delivery: the default healthy retry policy makes 3 retries. */
+  defaultHttpRetries: 3,
+  /** HTTP/S delivery: an endpoint must answer within 15 s. */
+  httpDeliveryTimeoutMillis: 15_000,
+} as const;
