@@ -127,3 +127,19 @@ export const SNS_TOPICS = {
   /** HTTP/S delivery: an endpoint must answer within 15 s. */
   httpDeliveryTimeoutMillis: 15_000,
 } as const;
+
+/** Lambda functions: https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html */
+export const LAMBDA = {
+  maxTimeoutSeconds: 900,
+  minMemoryMb: 128,
+  maxMemoryMb: 10_240,
+} as const;
+
+/** API Gateway REST API quotas: https://docs.aws.amazon.com/apigateway/latest/developerguide/limits.html */
+export const API_GATEWAY_REST = {
+  /** Integration timeout: 50 ms to 29 s by default (Regional APIs can ask for more through a quota increase). */
+  maxIntegrationTimeoutSeconds: 29,
+  /** Account-level throttling per Region: 10,000 requests/s steady, 5,000 burst. */
+  accountRateLimitPerSecond: 10_000,
+  accountBurstLimit: 5_000,
+} as const;
