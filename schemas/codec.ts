@@ -50,8 +50,29 @@ export interface Codec {
   readonly registry: SchemaRegistry;
 }
 
+/**
+ * The most negative long avsc writes exactly. Its zig-zag step (`-n * 2 - 1`) runs in floating
+ * point beyond 2^30, so below -2^52 the result is odd and above 2^53: it rounds, and the record
+ * decodes as a different (positive) number without any error. Positive longs are exact up to
+ * avsc's own limit (2^53 - 2), which `isValid` already enforces.
+ */
+export const MIN_EXACT_LONG = -(2 ** 52);
+
 function validated(known: KnownSchema, value: unknown): unknown {
-  if (known.type.isValid(value)) return value;
+  if (known.type.isValid(value)) {
+    const fields = known.longFields;
+    const record = value as Record<string, number>;
+    let exact = true;
+    // `!(x < min)` rather than `x >= min`: an omitted field with a default is fine.
+    for (let i = 0; i < fields.length; i++) exact &&= !(record[fields[i]!]! < MIN_EXACT_LONG);
+    if (exact) return value;
+    const inexact = fields.filter((field) => record[field]! < MIN_EXACT_LONG);
+    throw new SchemaEncodeError(
+      `${known.name} v${known.version}`,
+      inexact,
+      `below ${MIN_EXACT_LONG}, which avsc cannot encode exactly`,
+    );
+  }
   // Only on failure: walk again to name every bad field (the hook costs on the hot path).
   const paths: string[] = [];
   known.type.isValid(value, {

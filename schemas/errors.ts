@@ -142,8 +142,10 @@ export class SchemaEncodeError extends Error {
   /** Paths of the offending fields, e.g. `['value', 'attributes']`. */
   readonly paths: readonly string[];
 
-  constructor(schema: string, paths: readonly string[]) {
-    super(`value is not a valid ${schema}: bad field(s) ${paths.join(', ') || '(root)'}`);
+  constructor(schema: string, paths: readonly string[], why?: string) {
+    super(
+      `value is not a valid ${schema}: bad field(s) ${paths.join(', ') || '(root)'}${why ? ` (${why})` : ''}`,
+    );
     this.schema = schema;
     this.paths = paths;
   }

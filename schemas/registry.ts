@@ -59,6 +59,13 @@ export interface KnownSchema {
   readonly reader: avro.Type;
   /** Resolver from this version to `reader`; undefined when they are the same schema. */
   readonly resolver: avro.Resolver | undefined;
+  /** Top-level fields of type `long` (timestamps included): the encoder range-checks them. */
+  readonly longFields: readonly string[];
+}
+
+function topLevelLongFields(type: avro.Type): readonly string[] {
+  const schema = type.schema() as { fields?: readonly { name: string; type: unknown }[] };
+  return (schema.fields ?? []).filter((field) => field.type === 'long').map((field) => field.name);
 }
 
 function pickVersion(name: SchemaName, count: number, choice: number | undefined, what: string) {
@@ -122,6 +129,7 @@ export class SchemaRegistry {
       reader,
       // Same type means same bytes: decoding with the reader directly skips the resolver.
       resolver: type === reader ? undefined : reader.createResolver(type),
+      longFields: topLevelLongFields(type),
     };
     this.#all.push(known);
     const bucket = this.#byLo.get(known.lo);

@@ -102,6 +102,15 @@ describe('encodeTelemetryEvent', () => {
     expect((error as SchemaEncodeError).paths).toEqual(['value', 'timestamp']);
   });
 
+  it('rejects a timestamp avsc would silently write as another number', () => {
+    const ok = telemetryEventFactory({ timestamp: -(2 ** 52) });
+    expect(decodeTelemetryEvent(encodeTelemetryEvent(ok)).timestamp).toBe(-(2 ** 52));
+    const error = thrown(() =>
+      encodeTelemetryEvent(telemetryEventFactory({ timestamp: -(2 ** 52) - 1 })),
+    );
+    expect(error).toMatchObject({ name: 'SchemaEncodeError', paths: ['timestamp'] });
+  });
+
   it('encodes records larger than the scratch buffer', () => {
     const big = telemetryEventFactory({ eventId: 'x'.repeat(100_000) });
     expect(decodeTelemetryEvent(encodeTelemetryEvent(big))).toEqual(big);
