@@ -143,3 +143,17 @@ export const API_GATEWAY_REST = {
   accountRateLimitPerSecond: 10_000,
   accountBurstLimit: 5_000,
 } as const;
+
+/** Lambda event source mapping for SQS: https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-configure.html */
+export const LAMBDA_SQS_ESM = {
+  defaultBatchSize: 10,
+  /** Standard queues: up to 10,000 messages a batch... */
+  maxBatchSize: 10_000,
+  /** ...but above 10 only with a batching window of at least 1 s. */
+  maxBatchSizeWithoutWindow: 10,
+  maxBatchingWindowSeconds: 300,
+  /** An invocation's payload, the whole event: 6 MB. */
+  maxPayloadBytes: 6 * MiB,
+  /** The mapping long-polls with the longest wait SQS allows. */
+  pollWaitSeconds: 20,
+} as const;
