@@ -28,14 +28,18 @@ export interface DeliveryOptions {
   readonly onDeliveryError?: (error: TargetDeliveryError) => void;
 }
 
-/** Which service a target ARN points at; the kinds the local stack can deliver to. */
+/**
+ * Which service a target ARN points at, among those the local stack delivers to. Any Lambda ARN
+ * is accepted (as AWS accepts it) even when no handler is registered yet: delivery then fails
+ * and is reported, as an invoke of a missing function would.
+ */
 export function targetKind(
   arn: string,
   lambdaTargets?: ReadonlyMap<string, LambdaTarget>,
 ): 'sqs' | 'sns' | 'lambda' | undefined {
   if (lambdaTargets?.has(arn)) return 'lambda';
   const service = arn.split(':')[2];
-  return service === 'sqs' || service === 'sns' ? service : undefined;
+  return service === 'sqs' || service === 'sns' || service === 'lambda' ? service : undefined;
 }
 
 /** Sends events to targets and remembers in-flight deliveries so `close()` can wait for them. */
@@ -100,7 +104,8 @@ export class TargetDelivery {
     const text = typeof body === 'string' ? body : JSON.stringify(body);
     switch (targetKind(arn, this.#options.lambdaTargets)) {
       case 'lambda': {
-        const handler = this.#options.lambdaTargets!.get(arn)!;
+        const handler = this.#options.lambdaTargets?.get(arn);
+        if (handler === undefined) throw new Error(`no local handler is registered for ${arn}`);
         // A Lambda receives the payload as JSON, so a constant Input arrives parsed.
         const value = typeof body === 'string' ? JSON.parse(body) : body;
         await handler(value as EventBridgeEvent<string, unknown>);

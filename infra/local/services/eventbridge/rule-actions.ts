@@ -172,7 +172,7 @@ function targetProblem(
   if (typeof target.Arn !== 'string' || !target.Arn.startsWith('arn:'))
     return `Target Arn ${String(target.Arn)} is not valid.`;
   if (!canDeliver(target.Arn)) {
-    return `Target ${target.Arn} is not an SQS queue, an SNS topic or a registered local handler; the local stack cannot deliver to it.`;
+    return `Target ${target.Arn} is not an SQS queue, an SNS topic, a Lambda function or a registered local handler; the local stack cannot deliver to it.`;
   }
   if (target.Input !== undefined && target.InputPath !== undefined) {
     return 'Only one of Input, InputPath, or InputTransformer can be specified.';

@@ -203,9 +203,18 @@ describe('targets', () => {
   it('refuses a sixth target with LimitExceededException', async () => {
     await client.send(new PutRuleCommand({ Name: 'six', EventPattern: '{"source":["six"]}' }));
     const targets = [1, 2, 3, 4, 5, 6].map((n) => ({ Id: `t${n}`, Arn: HANDLER_ARN }));
+    // LimitExceededException is a throttling error to the SDK: one attempt keeps the test quick.
+    const once = new EventBridgeClient({
+      endpoint: server.endpoint,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+      requestHandler: new NodeHttpHandler(),
+      maxAttempts: 1,
+    });
     const error = await errorOf(
-      client.send(new PutTargetsCommand({ Rule: 'six', Targets: targets })),
+      once.send(new PutTargetsCommand({ Rule: 'six', Targets: targets })),
     );
+    once.destroy();
     expect(error.name).toBe('LimitExceededException');
     const five = await client.send(
       new PutTargetsCommand({ Rule: 'six', Targets: targets.slice(0, 5) }),

@@ -1,0 +1,106 @@
+/**
+ * With `dataDir`, buses, rules and targets survive a restart, and restored rules still route
+ * events; without it nothing is written.
+ */
+
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  CreateEventBusCommand,
+  DescribeRuleCommand,
+  EventBridgeClient,
+  ListTargetsByRuleCommand,
+  PutEventsCommand,
+  PutRuleCommand,
+  PutTargetsCommand,
+} from '@aws-sdk/client-eventbridge';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
+import type { EventBridgeEvent } from 'aws-lambda';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startEventBridgeServer } from '../../../../../infra/local/services/eventbridge/server.ts';
+
+const HANDLER = 'arn:aws:lambda:us-east-1:000000000000:function:persisted';
+let dataDir: string;
+
+beforeAll(async () => {
+  dataDir = await mkdtemp(join(tmpdir(), 'eventbridge-persist-'));
+});
+afterAll(async () => {
+  await rm(dataDir, { recursive: true, force: true });
+});
+
+function clientFor(endpoint: string): EventBridgeClient {
+  return new EventBridgeClient({
+    endpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+    requestHandler: new NodeHttpHandler(),
+  });
+}
+
+describe('EventBridge persistence', () => {
+  it('restores buses, rules and targets from <dataDir>/eventbridge/state.json', async () => {
+    const first = await startEventBridgeServer({ dataDir });
+    const c1 = clientFor(first.endpoint);
+    await c1.send(new CreateEventBusCommand({ Name: 'telemetry-anomalies' }));
+    await c1.send(
+      new PutRuleCommand({
+        Name: 'alerts',
+        EventBusName: 'telemetry-anomalies',
+        EventPattern: '{"source":["persist.test"]}',
+        Description: 'kept across restarts',
+      }),
+    );
+    await c1.send(
+      new PutTargetsCommand({
+        Rule: 'alerts',
+        EventBusName: 'telemetry-anomalies',
+        Targets: [{ Id: 'h', Arn: HANDLER }],
+      }),
+    );
+    c1.destroy();
+    await first.close();
+
+    const saved = JSON.parse(await readFile(join(dataDir, 'eventbridge', 'state.json'), 'utf8'));
+    expect(saved.version).toBe(1);
+    // The atomic write leaves no temporary file behind.
+    expect(await readdir(join(dataDir, 'eventbridge'))).toEqual(['state.json']);
+
+    const seen: EventBridgeEvent<string, unknown>[] = [];
+    const second = await startEventBridgeServer({
+      dataDir,
+      lambdaTargets: new Map([
+        [HANDLER, async (e: EventBridgeEvent<string, unknown>) => void seen.push(e)],
+      ]),
+    });
+    const c2 = clientFor(second.endpoint);
+    const rule = await c2.send(
+      new DescribeRuleCommand({ Name: 'alerts', EventBusName: 'telemetry-anomalies' }),
+    );
+    expect(rule).toMatchObject({
+      Description: 'kept across restarts',
+      EventPattern: '{"source":["persist.test"]}',
+    });
+    const targets = await c2.send(
+      new ListTargetsByRuleCommand({ Rule: 'alerts', EventBusName: 'telemetry-anomalies' }),
+    );
+    expect(targets.Targets).toEqual([{ Id: 'h', Arn: HANDLER }]);
+
+    await c2.send(
+      new PutEventsCommand({
+        Entries: [
+          {
+            Source: 'persist.test',
+            DetailType: 'T',
+            Detail: '{}',
+            EventBusName: 'telemetry-anomalies',
+          },
+        ],
+      }),
+    );
+    c2.destroy();
+    await second.close(); // waits for the delivery under way
+    expect(seen.map((e) => e.source)).toEqual(['persist.test']);
+  });
+});
