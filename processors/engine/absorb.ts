@@ -96,7 +96,7 @@ export function absorbPlan(
     if (closed || beyondLateness) {
       late.push({
         decoded,
-        reason: closed ? LATE_REASONS.windowClosed : LATE_REASONS.beyondAllowedLateness,
+        reason: beyondLateness ? LATE_REASONS.beyondAllowedLateness : LATE_REASONS.windowClosed,
       });
       continue;
     }

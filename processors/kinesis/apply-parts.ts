@@ -5,6 +5,8 @@
  * overlapping delivery): re-read and decide again, so nothing is absorbed twice.
  */
 
+import { emptyWindowState } from '../aggregates/window-state.ts';
+import type { StoredPart } from '../engine/absorb.ts';
 import {
   type AbsorbOptions,
   absorbPlan,
@@ -13,9 +15,12 @@ import {
 } from '../engine/absorb.ts';
 import type { PartPlan } from '../engine/batch-plan.ts';
 import { mapBounded } from '../engine/bounded.ts';
+import { NO_MARK } from '../engine/sequence.ts';
 import {
+  isWindowClosed,
   lookupPart,
   type PartStoreOptions,
+  readClosedWindows,
   readPart,
   readParts,
   writePart,
@@ -38,6 +43,16 @@ export interface ApplyOptions extends AbsorbOptions {
   readonly maxConcurrentWrites: number;
   readonly maxConditionRetries: number;
   readonly nowMillis: number;
+}
+
+/** Stands in for a part that does not exist in a window already finished: everything is late. */
+function finishedWindowPart(relativeAccuracy: number): StoredPart {
+  return {
+    state: emptyWindowState(relativeAccuracy),
+    recentIdHashes: [],
+    mark: NO_MARK,
+    closed: true,
+  };
 }
 
 /** Applies every plan; never throws for one part's failure (its result says `failed`). */

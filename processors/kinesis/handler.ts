@@ -15,6 +15,7 @@
  */
 
 import type { Context, KinesisStreamBatchResponse, KinesisStreamEvent } from 'aws-lambda';
+import { closeDueParts } from '../closing/close-windows.ts';
 import { planBatch } from '../engine/batch-plan.ts';
 import { applyPlans } from './apply-parts.ts';
 import { type ProcessorConfig, processorConfigFromEnv, resolveProcessorConfig } from './config.ts';
@@ -39,6 +40,12 @@ export function createProcessorHandler(config: ProcessorConfig): ProcessorHandle
     relativeAccuracy: resolved.sketchRelativeAccuracy,
     retentionSeconds: resolved.retentionSeconds,
   };
+  const closeOptions = (nowMillis: number) => ({
+    store,
+    sinks: resolved.windowSinks,
+    nowMillis,
+    maxConcurrentWrites: resolved.maxConcurrentWrites,
+  });
   return async (event) => {
     const nowMillis = resolved.clock();
     const batch = decodeBatch(event.Records);
@@ -73,7 +80,25 @@ export function createProcessorHandler(config: ProcessorConfig): ProcessorHandle
       for (const r of await resolved.lateEventSink.sendLate(late)) failed.add(r.sequenceNumber);
     }
 
-    await recordShardProgress(store, batch, failed, nowMillis);
+    const settled = await recordShardProgress(store, batch, failed, nowMillis);
+    for (const [shardId, settledMax] of settled) {
+      const max = Math.max(settledMax, shardTimes.timeOf(shardId).maxEventTimeMillis);
+      await closeDueParts(
+        closeOptions(nowMillis),
+        shardId,
+        max - resolved.allowedLatenessMillis,
+      ).catch((error: unknown) =>
+        // Closing is retried by the next batch and the sweep; it never fails this batch.
+        console.error(
+          JSON.stringify({
+            level: 'error',
+            msg: 'closing windows failed',
+            shardId,
+            error: String(error),
+          }),
+        ),
+      );
+    }
     return {
       batchItemFailures: batch.sequenceNumbers
         .filter((s) => failed.has(s))

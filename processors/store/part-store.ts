@@ -21,7 +21,7 @@ import type { StoredPart } from '../engine/absorb.ts';
 import type { PartKey } from '../engine/batch-plan.ts';
 import { NO_MARK } from '../engine/sequence.ts';
 import { AggregateStoreError, isConditionalCheckFailed } from './errors.ts';
-import { partSk, seriesPk, windowStartKey } from './keys.ts';
+import { closedWindowSk, partSk, seriesPk, windowStartKey } from './keys.ts';
 import { decodePartState, encodePartState } from './part-state-codec.ts';
 
 /** Attribute names of part items, named once. */
@@ -233,4 +233,66 @@ export function expiresAtSeconds(windowEndMillis: number, retentionSeconds: numb
 
 function sleep(millis: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, millis));
+}
+
+/**
+ * Which of the windows of `keys` already have a closed-window marker. Asked only for parts that
+ * do not exist yet: a shard that first writes to a window after the window was finished must
+ * treat its events as late rather than open a part nobody will emit.
+ */
+export async function readClosedWindows(
+  options: PartStoreOptions,
+  keys: readonly PartKey[],
+): Promise<Set<string>> {
+  const wanted = new Map<string, { pk: string; sk: string }>();
+  for (const key of keys) {
+    const pk = seriesPk(key.source, key.metric, key.windowSizeMillis);
+    const sk = closedWindowSk(key.windowStart);
+    wanted.set(itemId(pk, sk), { pk, sk });
+  }
+  const found = new Set<string>();
+  const all = [...wanted.values()];
+  for (let i = 0; i < all.length; i += DYNAMODB.maxBatchGetKeys) {
+    let pending: Record<string, AttributeValue>[] = all
+      .slice(i, i + DYNAMODB.maxBatchGetKeys)
+      .map(({ pk, sk }) => ({ pk: { S: pk }, sk: { S: sk } }));
+    for (let attempt = 0; pending.length > 0 && attempt < 8; attempt++) {
+      if (attempt > 0) await sleep(25 * 2 ** attempt);
+      let response: BatchGetItemCommandOutput;
+      try {
+        response = await options.client.send(
+          new BatchGetItemCommand({
+            RequestItems: {
+              [options.tableName]: {
+                Keys: pending,
+                ProjectionExpression: 'pk, sk',
+                ConsistentRead: true,
+              },
+            },
+          }),
+        );
+      } catch (error) {
+        throw new AggregateStoreError('BatchGetItem', { tableName: options.tableName }, error);
+      }
+      for (const item of response.Responses?.[options.tableName] ?? []) {
+        found.add(itemId(item.pk?.S ?? '', item.sk?.S ?? ''));
+      }
+      pending = response.UnprocessedKeys?.[options.tableName]?.Keys ?? [];
+    }
+    if (pending.length > 0) {
+      throw new AggregateStoreError(
+        'BatchGetItem',
+        { tableName: options.tableName, detail: `${pending.length} keys still unprocessed` },
+        'throttled',
+      );
+    }
+  }
+  return found;
+}
+
+/** Whether the window of `key` is in a `readClosedWindows` result. */
+export function isWindowClosed(closed: ReadonlySet<string>, key: PartKey): boolean {
+  return closed.has(
+    itemId(seriesPk(key.source, key.metric, key.windowSizeMillis), closedWindowSk(key.windowStart)),
+  );
 }
