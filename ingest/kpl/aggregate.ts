@@ -190,6 +190,11 @@ export class KplAggregator {
     return record;
   }
 
+  /** Drops what was added. */
+  clear(): void {
+    this.#reset();
+  }
+
   #reset(): void {
     this.#pkIndex = new Map();
     this.#pkTable = [];

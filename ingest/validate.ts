@@ -1,0 +1,141 @@
+/**
+ * Per-record validation of a telemetry event against the schema and the ingest policy (lengths,
+ * a timestamp not too far ahead). A record is judged alone, so one bad record never fails its
+ * neighbours; the reason names the field and what was expected.
+ */
+
+import type { TelemetryEvent } from '../schemas/types.ts';
+
+/** The limits {@link validateTelemetryEvent} applies. */
+export interface ValidationLimits {
+  readonly maxFutureSkewMillis: number;
+  readonly maxEventIdLength: number;
+  readonly maxSourceLength: number;
+  readonly maxMetricLength: number;
+  readonly maxAttributes: number;
+  readonly maxAttributeKeyLength: number;
+  readonly maxAttributeValueLength: number;
+}
+
+/** A record's verdict. */
+export type Validation =
+  | { readonly ok: true; readonly event: TelemetryEvent }
+  | { readonly ok: false; readonly reason: string };
+
+/** Keeps reasons short when they quote what was received. */
+function show(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'string')
+    return value.length > 40 ? `a string of ${value.length} characters` : JSON.stringify(value);
+  if (typeof value === 'object') return 'an object';
+  return String(value);
+}
+
+function invalidString(value: unknown, max: number): string | undefined {
+  if (typeof value !== 'string')
+    return `must be a string, got ${value === undefined ? 'nothing' : show(value)}`;
+  if (value.length === 0) return 'must not be empty';
+  if (value.length > max) return `must be at most ${max} characters, got ${value.length}`;
+  return undefined;
+}
+
+/**
+ * Validates one decoded record (from JSON or Avro). Unknown fields are ignored and not carried
+ * on: the event is rebuilt from the schema's fields only.
+ *
+ * @param nowMillis the server's clock, for the future-skew check
+ */
+export function validateTelemetryEvent(
+  input: unknown,
+  limits: ValidationLimits,
+  nowMillis: number,
+): Validation {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+    return { ok: false, reason: `record must be an object, got ${show(input)}` };
+  }
+  // Fields are read as own data of a JSON.parse or Avro object: prototypes are Object.prototype
+  // (JSON.parse turns "__proto__" into an own key, never a prototype), so nothing inherited leaks in.
+  const r = input as Record<string, unknown>;
+  const eventId = r.eventId;
+  let problem = invalidString(eventId, limits.maxEventIdLength);
+  if (problem) return { ok: false, reason: `eventId: ${problem}` };
+  const source = r.source;
+  problem = invalidString(source, limits.maxSourceLength);
+  if (problem) return { ok: false, reason: `source: ${problem}` };
+  const metric = r.metric;
+  problem = invalidString(metric, limits.maxMetricLength);
+  if (problem) return { ok: false, reason: `metric: ${problem}` };
+  const value = r.value;
+  if (typeof value !== 'number' || !Number.isFinite(value)) {
+    return {
+      ok: false,
+      reason: `value: must be a finite number, got ${value === undefined ? 'nothing' : show(value)}`,
+    };
+  }
+  const timestamp = r.timestamp;
+  if (typeof timestamp !== 'number' || !Number.isSafeInteger(timestamp) || timestamp < 0) {
+    return {
+      ok: false,
+      reason: `timestamp: must be epoch milliseconds, a non-negative integer, got ${timestamp === undefined ? 'nothing' : show(timestamp)}`,
+    };
+  }
+  if (timestamp > nowMillis + limits.maxFutureSkewMillis) {
+    return {
+      ok: false,
+      reason: `timestamp: ${timestamp} is ${timestamp - nowMillis} ms ahead of the server clock; at most ${limits.maxFutureSkewMillis} ms allowed`,
+    };
+  }
+  const attributes = r.attributes;
+  if (attributes === undefined || attributes === null) {
+    return {
+      ok: true,
+      event: {
+        eventId: eventId as string,
+        source: source as string,
+        metric: metric as string,
+        value,
+        timestamp,
+        attributes: null,
+      },
+    };
+  }
+  const attributeProblem = invalidAttributes(attributes, limits);
+  if (attributeProblem) return { ok: false, reason: `attributes${attributeProblem}` };
+  return {
+    ok: true,
+    event: {
+      eventId: eventId as string,
+      source: source as string,
+      metric: metric as string,
+      value,
+      timestamp,
+      attributes: attributes as Record<string, string>,
+    },
+  };
+}
+
+function invalidAttributes(attributes: unknown, limits: ValidationLimits): string | undefined {
+  if (typeof attributes !== 'object' || attributes === null || Array.isArray(attributes)) {
+    return `: must be an object of strings or null, got ${show(attributes)}`;
+  }
+  const keys = Object.keys(attributes);
+  if (keys.length > limits.maxAttributes)
+    return `: at most ${limits.maxAttributes} entries, got ${keys.length}`;
+  for (const key of keys) {
+    // A key named __proto__ is harmless here (an own key of a JSON.parse object) but would be
+    // dropped, or worse, by readers that copy maps into plain objects: refuse it up front.
+    if (key === '__proto__') return '.__proto__: is a reserved key';
+    if (key.length === 0) return ': keys must not be empty';
+    if (key.length > limits.maxAttributeKeyLength) {
+      return `: key of ${key.length} characters, at most ${limits.maxAttributeKeyLength} allowed`;
+    }
+    const v = (attributes as Record<string, unknown>)[key];
+    if (typeof v !== 'string')
+      return `.${key.length > 40 ? `${key.slice(0, 40)}…` : key}: must be a string, got ${show(v)}`;
+    if (v.length > limits.maxAttributeValueLength) {
+      return `.${key.length > 40 ? `${key.slice(0, 40)}…` : key}: at most ${limits.maxAttributeValueLength} characters, got ${v.length}`;
+    }
+  }
+  return undefined;
+}
