@@ -8,7 +8,7 @@
  * which is how the hand-written interfaces in `types.ts` are proved to agree with the `.avsc`.
  */
 
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SchemaCatalogError } from './errors.ts';
 
@@ -83,6 +83,7 @@ export function renderCatalog(dir: string = SCHEMAS_DIR): string {
 /** Rewrites `generated/catalog.ts` from the history files; returns the file written. */
 export function writeCatalog(dir: string = SCHEMAS_DIR): string {
   const file = join(dir, 'generated', 'catalog.ts');
+  mkdirSync(join(dir, 'generated'), { recursive: true });
   writeFileSync(file, renderCatalog(dir));
   return file;
 }

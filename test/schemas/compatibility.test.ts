@@ -1,4 +1,4 @@
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type avro from 'avsc';
@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { checkCatalog } from '../../schemas/catalog-check.ts';
 import { checkEvolution, checkHistory } from '../../schemas/compatibility.ts';
 import { SCHEMAS_DIR } from '../../schemas/generate.ts';
+import { publishSchema } from '../../schemas/publish.ts';
 
 const base = {
   type: 'record',
@@ -110,6 +111,30 @@ describe('checkCatalog on a copy of schemas/', () => {
         message: expect.stringContaining('Anomaly.anomalyId'),
       }),
     ]);
+  });
+
+  it('publish: a compatible change becomes the next version and regenerates the catalog', () => {
+    editJson(telemetry(), (s) =>
+      s.fields.push({ name: 'site', type: ['null', 'string'], default: null, doc: 'where' }),
+    );
+    expect(publishSchema('TelemetryEvent', dir)).toMatchObject({ status: 'published', version: 3 });
+    expect(readFileSync(join(dir, 'generated', 'catalog.ts'), 'utf8')).toContain('"site"');
+    expect(checkCatalog(dir)).toEqual([]);
+    expect(publishSchema('TelemetryEvent', dir)).toEqual({ status: 'unchanged', version: 3 });
+  });
+
+  it('publish: an incompatible change is refused and nothing is written', () => {
+    editJson(telemetry(), (s) => s.fields.push({ name: 'site', type: 'string', doc: 'required' }));
+    expect(publishSchema('TelemetryEvent', dir)).toMatchObject({ status: 'incompatible' });
+    expect(existsSync(join(dir, 'history', 'TelemetryEvent', 'v3.avsc'))).toBe(false);
+  });
+
+  it('publish: a doc-only edit amends the newest version (same fingerprint)', () => {
+    editJson(telemetry(), (s) => {
+      (s.fields[0] as { doc: string }).doc = 'reworded';
+    });
+    expect(publishSchema('TelemetryEvent', dir)).toMatchObject({ status: 'amended', version: 2 });
+    expect(checkCatalog(dir)).toEqual([]);
   });
 
   it('fails a gap in the version numbers', () => {
