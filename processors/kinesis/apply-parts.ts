@@ -62,16 +62,24 @@ export async function applyPlans(
   options: ApplyOptions,
 ): Promise<PartResult[]> {
   let stored: Awaited<ReturnType<typeof readParts>>;
+  let closedWindows: Set<string>;
   try {
     stored = await readParts(
       options.store,
       plans.map((p) => p.key),
     );
+    const missing = plans.filter((p) => lookupPart(stored, p.key) === undefined).map((p) => p.key);
+    closedWindows =
+      missing.length > 0 ? await readClosedWindows(options.store, missing) : new Set();
   } catch (error) {
     return plans.map((plan) => ({ status: 'failed', plan, error }));
   }
   return mapBounded(plans, options.maxConcurrentWrites, async (plan): Promise<PartResult> => {
-    let current = lookupPart(stored, plan.key);
+    let current =
+      lookupPart(stored, plan.key) ??
+      (isWindowClosed(closedWindows, plan.key)
+        ? finishedWindowPart(options.relativeAccuracy)
+        : undefined);
     try {
       for (let attempt = 0; attempt <= options.maxConditionRetries; attempt++) {
         if (attempt > 0) current = await readPart(options.store, plan.key);

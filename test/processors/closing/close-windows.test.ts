@@ -147,6 +147,26 @@ describe('closing windows', () => {
     expect(sink.windows.map((w) => [w.windowStart, w.count, w.sum])).toEqual([[A, 2, 3]]);
   });
 
+  it('reports late an event a new shard sends for a window already emitted', async () => {
+    // arrange
+    const { send, sink } = await setup();
+    await send(
+      'shardId-000000000000',
+      telemetryEvent({ timestamp: A }),
+      telemetryEvent({ timestamp: A + 2 * SIZE }),
+    );
+    // act
+    await send(
+      'shardId-000000000001',
+      telemetryEvent({ eventId: 'after-close', timestamp: A + 5 }),
+    );
+    // assert
+    expect(sink.windows.map((w) => [w.windowStart, w.count])).toEqual([[A, 1]]);
+    expect(sink.late.map((l) => [l.eventId, l.reason, l.shardId])).toEqual([
+      ['after-close', 'window-closed', 'shardId-000000000001'],
+    ]);
+  });
+
   it('closes the windows of an idle shard in the sweep, and not before the idle timeout', async () => {
     // arrange
     const { send, sink, sweep, setNow } = await setup();
