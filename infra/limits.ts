@@ -157,3 +157,22 @@ export const LAMBDA_SQS_ESM = {
   /** The mapping long-polls with the longest wait SQS allows. */
   pollWaitSeconds: 20,
 } as const;
+
+/** EventBridge rules and targets: https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_PutRule.html and API_PutTargets.html */
+export const EVENTBRIDGE_RULES = {
+  /** EventPattern: at most 4,096 characters (API model; the default account quota is 2,048). */
+  maxEventPatternLength: 4096,
+  maxRuleNameLength: 64,
+  /** PutTargets: 1 to 10 targets a call. */
+  maxTargetsPerPutTargets: 10,
+} as const;
+
+/** Firehose S3 destination BufferingHints: https://docs.aws.amazon.com/firehose/latest/APIReference/API_BufferingHints.html */
+export const FIREHOSE_S3_BUFFERING = {
+  minSizeMiB: 1,
+  maxSizeMiB: 128,
+  defaultSizeMiB: 5,
+  minIntervalSeconds: 0,
+  maxIntervalSeconds: 900,
+  defaultIntervalSeconds: 300,
+} as const;

@@ -4,17 +4,16 @@
  * ListTargetsByRule and RemoveTargets, with EventBridge's validation and error codes.
  */
 
-import { EVENTBRIDGE } from '../../../limits.ts';
+import { EVENTBRIDGE, EVENTBRIDGE_RULES } from '../../../limits.ts';
 import type { JsonInput } from '../http/json-protocol.ts';
 import { EVENTBRIDGE_ERRORS as E } from './errors.ts';
 import { compilePattern, InvalidEventPatternError } from './pattern/index.ts';
 import { busNameOf } from './put-events.ts';
 import type { BusRecord, EventBridgeState, RuleRecord, TargetRecord } from './state.ts';
 
-const NAME = /^[.\-_A-Za-z0-9]{1,64}$/;
+const NAME = /^[.\-_A-Za-z0-9]+$/;
 const BUS_NAME = /^[/.\-_A-Za-z0-9]{1,256}$/;
 const TARGET_ID = /^[.\-_A-Za-z0-9]{1,64}$/;
-const MAX_TARGETS_PER_CALL = 10;
 const DEFAULT_LIST_LIMIT = 100;
 
 /** What an action needs besides its input. */
@@ -54,7 +53,9 @@ export const RULE_ACTIONS: Readonly<Record<string, Action>> = {
   },
   PutRule(input, { state, changed }) {
     const name = requireString(input, 'Name');
-    if (!NAME.test(name)) throw E.validation(`Rule name ${name} is not valid.`);
+    if (!NAME.test(name) || name.length > EVENTBRIDGE_RULES.maxRuleNameLength) {
+      throw E.validation(`Rule name ${name} is not valid.`);
+    }
     const bus = findBus(state, input.EventBusName);
     const eventPattern = optionalString(input, 'EventPattern');
     const scheduleExpression = optionalString(input, 'ScheduleExpression');
@@ -108,13 +109,13 @@ export const RULE_ACTIONS: Readonly<Record<string, Action>> = {
     const { rule } = findRule(state, input.Rule, input.EventBusName);
     const targets = input.Targets;
     if (!Array.isArray(targets)) throw E.missing('targets');
-    if (targets.length < 1 || targets.length > MAX_TARGETS_PER_CALL) {
+    if (targets.length < 1 || targets.length > EVENTBRIDGE_RULES.maxTargetsPerPutTargets) {
       const bound = targets.length < 1 ? 'at least' : 'at most';
       throw E.lengthConstraint(
         'targets',
         targets.length,
         bound,
-        bound === 'at least' ? 1 : MAX_TARGETS_PER_CALL,
+        bound === 'at least' ? 1 : EVENTBRIDGE_RULES.maxTargetsPerPutTargets,
       );
     }
     const newIds = new Set(
@@ -155,6 +156,11 @@ export const RULE_ACTIONS: Readonly<Record<string, Action>> = {
 
 /** Compiles a rule's pattern, mapping the compiler's error to `InvalidEventPatternException`. */
 export function compile(eventPattern: string) {
+  if (eventPattern.length > EVENTBRIDGE_RULES.maxEventPatternLength) {
+    throw E.validation(
+      `1 validation error detected: Value at 'eventPattern' failed to satisfy constraint: Member must have length less than or equal to ${EVENTBRIDGE_RULES.maxEventPatternLength}`,
+    );
+  }
   try {
     return compilePattern(eventPattern);
   } catch (error) {

@@ -4,6 +4,7 @@
  * The local stack delivers to files, so the S3 destination's bucket is the data directory.
  */
 
+import { FIREHOSE_S3_BUFFERING as S3_BUFFERING } from '../../../limits.ts';
 import type { JsonInput } from '../http/json-protocol.ts';
 import { FIREHOSE_ERRORS as E } from './errors.ts';
 
@@ -11,19 +12,6 @@ const MiB = 1024 * 1024;
 const NAME = /^[a-zA-Z0-9._-]{1,64}$/;
 /** Not a stream name: the state file's name inside `<dataDir>/firehose/`. */
 export const STATE_FILE_NAME = 'state.json';
-
-/**
- * BufferingHints bounds and defaults of an S3 destination
- * (https://docs.aws.amazon.com/firehose/latest/APIReference/API_BufferingHints.html).
- */
-export const S3_BUFFERING = {
-  minSizeMiB: 1,
-  maxSizeMiB: 128,
-  defaultSizeMiB: 5,
-  minIntervalSeconds: 0,
-  maxIntervalSeconds: 900,
-  defaultIntervalSeconds: 300,
-} as const;
 
 /** One delivery stream as stored. */
 export interface StreamDefinition {

@@ -19,6 +19,7 @@ import {
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { EventBridgeEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EVENTBRIDGE_RULES } from '../../../../../infra/limits.ts';
 import {
   type EventBridgeServer,
   startEventBridgeServer,
@@ -156,6 +157,20 @@ describe('buses and rules', () => {
     );
     expect(error.name).toBe('InvalidEventPatternException');
     expect(error.message).toContain('detail.n');
+  });
+
+  it('accepts an EventPattern of 4,096 characters and refuses 4,097 with ValidationException', async () => {
+    const patternOf = (length: number) => {
+      const shell = '{"source":[""]}';
+      return `{"source":["${'x'.repeat(length - shell.length)}"]}`;
+    };
+    expect(patternOf(EVENTBRIDGE_RULES.maxEventPatternLength)).toHaveLength(4096);
+    await client.send(new PutRuleCommand({ Name: 'long', EventPattern: patternOf(4096) }));
+    const error = await errorOf(
+      client.send(new PutRuleCommand({ Name: 'long', EventPattern: patternOf(4097) })),
+    );
+    expect(error.name).toBe('ValidationException');
+    await client.send(new DeleteRuleCommand({ Name: 'long' }));
   });
 
   it('answers ResourceNotFoundException for an unknown bus or rule', async () => {
