@@ -4,7 +4,12 @@
  * written by several shards or sub-keys reads as one.
  */
 
-import { type AttributeValue, type DynamoDBClient, QueryCommand } from '@aws-sdk/client-dynamodb';
+import {
+  type AttributeValue,
+  type DynamoDBClient,
+  QueryCommand,
+  type QueryCommandOutput,
+} from '@aws-sdk/client-dynamodb';
 import { DEFAULT_RELATIVE_ACCURACY } from '../aggregates/sketch.ts';
 import {
   emptyWindowState,
@@ -67,9 +72,9 @@ export async function queryWindows(
   const byStart = new Map<number, Accumulator>();
   let startKey: Record<string, AttributeValue> | undefined;
   do {
-    let response: Awaited<ReturnType<typeof send>>;
-    const send = () =>
-      client.send(
+    let response: QueryCommandOutput;
+    try {
+      response = await client.send(
         new QueryCommand({
           TableName: tableName,
           KeyConditionExpression: 'pk = :pk AND sk BETWEEN :low AND :high',
@@ -82,8 +87,6 @@ export async function queryWindows(
           ...(startKey ? { ExclusiveStartKey: startKey } : {}),
         }),
       );
-    try {
-      response = await send();
     } catch (error) {
       throw new AggregateStoreError('Query', { tableName }, error);
     }
