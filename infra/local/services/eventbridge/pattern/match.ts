@@ -20,6 +20,7 @@ import type {
   PatternNode,
   ValueMatcher,
 } from './types.ts';
+import { matchesWildcard } from './wildcard.ts';
 
 type Leaf = string | number | boolean | null;
 type JsonObject = Readonly<Record<string, unknown>>;
@@ -91,7 +92,7 @@ function leafMatches(matcher: LeafMatcher, leaf: Leaf): boolean {
     case 'equals-ignore-case':
       return typeof leaf === 'string' && fold(leaf) === fold(matcher.value);
     case 'wildcard':
-      return typeof leaf === 'string' && matcher.regex.test(leaf);
+      return typeof leaf === 'string' && matchesWildcard(matcher.wildcard, leaf);
     case 'numeric':
       return typeof leaf === 'number' && inRange(leaf, matcher.range);
     case 'cidr':
@@ -117,7 +118,7 @@ function excluded(exclusion: Exclusion, leaf: Leaf): boolean {
     case 'equals-ignore-case':
       return [...exclusion.values].some((v) => fold(v) === fold(leaf));
     case 'wildcard':
-      return exclusion.regexes.some((regex) => regex.test(leaf));
+      return exclusion.wildcards.some((w) => matchesWildcard(w, leaf));
   }
 }
 

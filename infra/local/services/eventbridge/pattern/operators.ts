@@ -23,7 +23,7 @@ const OPERATORS: Readonly<Record<string, OperatorCompiler>> = {
   }),
   wildcard: (operand, path) => {
     const source = requireString(operand, 'wildcard', path);
-    return { kind: 'wildcard', source, regex: compileWildcard(source, path) };
+    return { kind: 'wildcard', wildcard: compileWildcard(source, path) };
   },
   numeric: (operand, path) => ({ kind: 'numeric', range: compileNumeric(operand, path) }),
   cidr: (operand, path) => {
@@ -103,7 +103,7 @@ function exclusion(operand: unknown, path: Path): Exclusion {
     case 'wildcard':
       return {
         kind: 'wildcard',
-        regexes: stringOrStrings(inner.value, 'anything-but/wildcard', path).map((w) =>
+        wildcards: stringOrStrings(inner.value, 'anything-but/wildcard', path).map((w) =>
           compileWildcard(w, path),
         ),
       };

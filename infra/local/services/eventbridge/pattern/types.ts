@@ -4,13 +4,15 @@
  * union so the matcher is a lookup of pure predicates, not a chain of string tests.
  */
 
+import type { Wildcard } from './wildcard.ts';
+
 /** A comparison on one leaf value of the event (strings, numbers, booleans, null). */
 export type LeafMatcher =
   | { readonly kind: 'exact'; readonly value: string | number | boolean | null }
   | { readonly kind: 'prefix'; readonly value: string; readonly ignoreCase: boolean }
   | { readonly kind: 'suffix'; readonly value: string; readonly ignoreCase: boolean }
   | { readonly kind: 'equals-ignore-case'; readonly value: string }
-  | { readonly kind: 'wildcard'; readonly source: string; readonly regex: RegExp }
+  | { readonly kind: 'wildcard'; readonly wildcard: Wildcard }
   | { readonly kind: 'numeric'; readonly range: NumericRange }
   | { readonly kind: 'cidr'; readonly range: IpRange }
   | { readonly kind: 'anything-but'; readonly exclude: Exclusion };
@@ -22,7 +24,7 @@ export type Exclusion =
   | { readonly kind: 'prefix'; readonly value: string }
   | { readonly kind: 'suffix'; readonly value: string }
   | { readonly kind: 'equals-ignore-case'; readonly values: ReadonlySet<string> }
-  | { readonly kind: 'wildcard'; readonly regexes: readonly RegExp[] };
+  | { readonly kind: 'wildcard'; readonly wildcards: readonly Wildcard[] };
 
 /** A numeric interval; `undefined` bounds are open-ended. */
 export interface NumericRange {
