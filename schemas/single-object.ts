@@ -47,20 +47,18 @@ export interface DecodedRecord {
   readonly value: unknown;
 }
 
-function asBuffer(bytes: Uint8Array): Buffer {
-  // A view, not a copy: Kinesis SDK records arrive as Uint8Array, avsc's Tap wants a Buffer.
+/** A Buffer view of `bytes`, without copying. */
+export function asBuffer(bytes: Uint8Array): Buffer {
+  // Kinesis SDK records arrive as Uint8Array, avsc's Tap wants a Buffer.
   return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
 }
 
 /**
- * Decodes a single-object record written by any schema version `registry` knows into the
- * registry's reader version of that schema.
+ * Checks the single-object header of `buf` and finds its writer schema.
  *
- * @throws {SchemaDecodeError} subclasses: `BadMarkerError`, `TruncatedRecordError`,
- *   `UnknownFingerprintError`, `InvalidBodyError`, `TrailingBytesError`.
+ * @throws {BadMarkerError} | {TruncatedRecordError} | {UnknownFingerprintError}
  */
-export function readSingleObject(registry: SchemaRegistry, bytes: Uint8Array): DecodedRecord {
-  const buf = asBuffer(bytes);
+export function readHeader(registry: SchemaRegistry, buf: Buffer): KnownSchema {
   const length = buf.length;
   // Wrong marker bytes say "not ours"; too few bytes (even none) say "cut short".
   if ((length > 0 && buf[0] !== MARKER_0) || (length > 1 && buf[1] !== MARKER_1)) {
@@ -71,6 +69,17 @@ export function readSingleObject(registry: SchemaRegistry, bytes: Uint8Array): D
   if (writer === undefined) {
     throw new UnknownFingerprintError(buf.subarray(2, HEADER_BYTES).toString('hex'), length);
   }
+  return writer;
+}
+
+/**
+ * Decodes the body after the header with `writer`'s cached resolver, requiring it to end
+ * exactly at the end of `buf`.
+ *
+ * @throws {TruncatedRecordError} | {TrailingBytesError} | {InvalidBodyError}
+ */
+export function readBody(writer: KnownSchema, buf: Buffer): unknown {
+  const length = buf.length;
   let decoded: { value: unknown; offset: number };
   try {
     decoded = writer.reader.decode(buf, HEADER_BYTES, writer.resolver);
@@ -85,5 +94,18 @@ export function readSingleObject(registry: SchemaRegistry, bytes: Uint8Array): D
   if (decoded.offset !== length) {
     throw new TrailingBytesError(writer.fingerprintHex, decoded.offset, length);
   }
-  return { writer, value: decoded.value };
+  return decoded.value;
+}
+
+/**
+ * Decodes a single-object record written by any schema version `registry` knows into the
+ * registry's reader version of that schema.
+ *
+ * @throws {SchemaDecodeError} subclasses: `BadMarkerError`, `TruncatedRecordError`,
+ *   `UnknownFingerprintError`, `InvalidBodyError`, `TrailingBytesError`.
+ */
+export function readSingleObject(registry: SchemaRegistry, bytes: Uint8Array): DecodedRecord {
+  const buf = asBuffer(bytes);
+  const writer = readHeader(registry, buf);
+  return { writer, value: readBody(writer, buf) };
 }
