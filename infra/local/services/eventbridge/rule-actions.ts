@@ -1,6 +1,7 @@
 /**
  * The bus, rule and target actions of the local EventBridge: CreateEventBus, DescribeEventBus,
- * ListEventBuses, DeleteEventBus, PutRule, DescribeRule, ListRules, DeleteRule, PutTargets,
+ * ListEventBuses, DeleteEventBus, PutRule, EnableRule, DisableRule, DescribeRule, ListRules,
+ * DeleteRule, PutTargets,
  * ListTargetsByRule and RemoveTargets, with EventBridge's validation and error codes.
  */
 
@@ -9,6 +10,7 @@ import type { JsonInput } from '../http/json-protocol.ts';
 import { EVENTBRIDGE_ERRORS as E } from './errors.ts';
 import { compilePattern, InvalidEventPatternError } from './pattern/index.ts';
 import { busNameOf } from './put-events.ts';
+import { parseSchedule } from './schedule.ts';
 import type { BusRecord, EventBridgeState, RuleRecord, TargetRecord } from './state.ts';
 
 const NAME = /^[.\-_A-Za-z0-9]+$/;
@@ -62,6 +64,12 @@ export const RULE_ACTIONS: Readonly<Record<string, Action>> = {
     if (eventPattern === undefined && scheduleExpression === undefined) {
       throw E.validation('Parameter(s) EventPattern or ScheduleExpression must be specified.');
     }
+    if (scheduleExpression !== undefined) {
+      parseSchedule(scheduleExpression);
+      if (bus.name !== 'default') {
+        throw E.validation('ScheduleExpression is supported only on the default event bus.');
+      }
+    }
     const ruleState = input.State ?? 'ENABLED';
     if (ruleState !== 'ENABLED' && ruleState !== 'DISABLED') {
       throw E.validation(`State ${String(ruleState)} is not valid: expected ENABLED or DISABLED.`);
@@ -81,6 +89,8 @@ export const RULE_ACTIONS: Readonly<Record<string, Action>> = {
     changed();
     return { RuleArn: rule.arn };
   },
+  EnableRule: (input, context) => setRuleState(input, context, 'ENABLED'),
+  DisableRule: (input, context) => setRuleState(input, context, 'DISABLED'),
   DescribeRule(input, { state }) {
     const { bus, rule } = findRule(state, input.Name, input.EventBusName);
     return describe(rule, bus);
@@ -153,6 +163,18 @@ export const RULE_ACTIONS: Readonly<Record<string, Action>> = {
     return { FailedEntryCount: 0, FailedEntries: [] };
   },
 };
+
+function setRuleState(
+  input: JsonInput,
+  { state, changed }: RuleActionContext,
+  to: 'ENABLED' | 'DISABLED',
+) {
+  const { bus, rule } = findRule(state, input.Name, input.EventBusName);
+  const { arn: _arn, targets: _targets, compiled, busName: _bus, ...definition } = rule;
+  state.putRule(bus, { ...definition, state: to }, compiled);
+  changed();
+  return {};
+}
 
 /** Compiles a rule's pattern, mapping the compiler's error to `InvalidEventPatternException`. */
 export function compile(eventPattern: string) {

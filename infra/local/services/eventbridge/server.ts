@@ -27,6 +27,7 @@ import { EVENTBRIDGE_ERRORS as E, type TargetDeliveryError } from './errors.ts';
 import { matches } from './pattern/index.ts';
 import { buildEvent, checkPutEventsLimits } from './put-events.ts';
 import { compile, RULE_ACTIONS, type RuleActionContext } from './rule-actions.ts';
+import { RateScheduler, scheduledEvent } from './schedule.ts';
 import { type EventBridgeSnapshot, EventBridgeState } from './state.ts';
 
 /** Options of {@link startEventBridgeServer}. */
@@ -49,6 +50,12 @@ export interface EventBridgeServerOptions {
   readonly lambdaTargets?: ReadonlyMap<string, LambdaTarget>;
   /** Called when a target fails every delivery attempt. @default logs to stderr */
   readonly onDeliveryError?: (error: TargetDeliveryError) => void;
+  /**
+   * How long one minute of a `rate(...)` schedule lasts locally; tests shorten it to drive
+   * schedules without waiting. `cron(...)` rules are stored but never fire locally.
+   * @default 60_000
+   */
+  readonly scheduleMinuteMillis?: number;
 }
 
 /** A running local EventBridge. */
@@ -144,12 +151,21 @@ export async function startEventBridgeServer(
     ...(options.lambdaTargets === undefined ? {} : { lambdaTargets: options.lambdaTargets }),
     ...(options.onDeliveryError === undefined ? {} : { onDeliveryError: options.onDeliveryError }),
   });
+  const scheduler = new RateScheduler({
+    minuteMillis: options.scheduleMinuteMillis ?? 60_000,
+    fire: (rule) =>
+      delivery.dispatch(rule, scheduledEvent(rule, { region, accountId, now: new Date() })),
+  });
+  scheduler.sync(state);
   const context: Context = {
     state,
     region,
     accountId,
     delivery,
-    changed: () => stateFile?.changed(),
+    changed: () => {
+      scheduler.sync(state);
+      stateFile?.changed();
+    },
     canDeliver: (arn) => targetKind(arn, options.lambdaTargets) !== undefined,
   };
 
@@ -178,6 +194,7 @@ export async function startEventBridgeServer(
   return {
     endpoint: server.endpoint,
     async close() {
+      scheduler.stop();
       await server.close();
       await delivery.close();
       await stateFile?.flush();
