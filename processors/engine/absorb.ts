@@ -3,8 +3,10 @@
  * already holds. Pure, so the handler's retries and the property tests run the same code.
  *
  * An event of the plan is, in this order:
- * - `already-absorbed` when its position is at or below the part's mark (a redelivery: retry,
- *   bisect, replay after a restart);
+ * - `already-absorbed` when its position is at or below the part's mark for its ordering unit
+ *   (a redelivery: retry, bisect, replay after a restart). Marks are kept per ordering unit
+ *   because order is only kept per Kinesis partition key: with a parallelization factor above 1
+ *   two concurrent batches of one shard may both write a part, each in its own order;
  * - `duplicate` when its event-id hash is in the part's recent horizon (a producer retry wrote it
  *   twice, under another sequence number);
  * - `late` when the part is closed, or the shard's watermark had passed the window end when the
@@ -25,8 +27,14 @@ import { NO_MARK } from './sequence.ts';
 export interface StoredPart {
   readonly state: WindowState;
   readonly recentIdHashes: readonly number[];
-  /** Position of the last event absorbed; `NO_MARK` for none. */
-  readonly mark: string;
+  /**
+   * Per ordering unit (see `DecodedEvent.orderingKey`), the position of the last event taken;
+   * a unit absent from the map has taken none. Positions of one unit arrive in order, which is
+   * what makes "at or below the mark" mean "already seen".
+   */
+  readonly marks: ReadonlyMap<string, string>;
+  /** Optimistic-concurrency version of the item; 0 when it does not exist. */
+  readonly version: number;
   readonly closed: boolean;
 }
 
@@ -75,7 +83,7 @@ export function absorbPlan(
   time: ShardTime,
   options: AbsorbOptions,
 ): AbsorbOutcome {
-  const mark = stored?.mark ?? NO_MARK;
+  const marks = stored?.marks ?? EMPTY_MARKS;
   const closed = stored?.closed ?? false;
   const { windowEnd } = plan.key;
   const beyondLateness = windowEnd <= time.watermarkMillis;
@@ -83,13 +91,13 @@ export function absorbPlan(
   let state: WindowState | undefined;
   let seen: Set<number> | undefined;
   let hashes: number[] | undefined;
-  let nextMark = mark;
+  let nextMarks: Map<string, string> | undefined;
   let absorbed = 0;
   let alreadyAbsorbed = 0;
   let duplicates = 0;
   const late: LateEvent[] = [];
   for (const decoded of plan.events) {
-    if (decoded.position <= mark) {
+    if (decoded.position <= (marks.get(decoded.orderingKey) ?? NO_MARK)) {
       alreadyAbsorbed++;
       continue;
     }
@@ -100,12 +108,18 @@ export function absorbPlan(
       });
       continue;
     }
-    if (seen === undefined || hashes === undefined || state === undefined) {
+    if (
+      seen === undefined ||
+      hashes === undefined ||
+      state === undefined ||
+      nextMarks === undefined
+    ) {
       hashes = stored ? [...stored.recentIdHashes] : [];
       seen = new Set(hashes);
       state = copyState(stored?.state, options.relativeAccuracy);
+      nextMarks = new Map(marks);
     }
-    nextMark = decoded.position;
+    nextMarks.set(decoded.orderingKey, decoded.position);
     if (seen.has(decoded.idHash)) {
       duplicates++;
       continue;
@@ -115,19 +129,32 @@ export function absorbPlan(
     absorbValue(state, decoded.event.value, decoded.event.timestamp, lateWithinLateness);
     absorbed++;
   }
-  if (state === undefined || hashes === undefined || (absorbed === 0 && stored === undefined)) {
+  if (
+    state === undefined ||
+    hashes === undefined ||
+    nextMarks === undefined ||
+    (absorbed === 0 && stored === undefined)
+  ) {
     return { next: undefined, absorbed, alreadyAbsorbed, duplicates, late };
   }
   const horizon = options.dedupHorizonEvents;
   const recentIdHashes = hashes.length > horizon ? hashes.slice(hashes.length - horizon) : hashes;
   return {
-    next: { state, recentIdHashes, mark: nextMark, closed: false },
+    next: {
+      state,
+      recentIdHashes,
+      marks: nextMarks,
+      version: (stored?.version ?? 0) + 1,
+      closed: false,
+    },
     absorbed,
     alreadyAbsorbed,
     duplicates,
     late,
   };
 }
+
+const EMPTY_MARKS: ReadonlyMap<string, string> = new Map();
 
 function copyState(from: WindowState | undefined, relativeAccuracy: number): WindowState {
   const state = emptyWindowState(relativeAccuracy);

@@ -16,6 +16,12 @@ export interface DecodedEvent {
   readonly shardId: string;
   /** The user record's partition key (the Kinesis record's for a plain record). */
   readonly partitionKey: string;
+  /**
+   * The unit within which the event source mapping keeps order: the enclosing Kinesis record's
+   * partition key (order is kept per Kinesis-level key even with a parallelization factor above
+   * 1; a KPL record mixes user keys), or '' when the whole shard is one ordered unit.
+   */
+  readonly orderingKey: string;
   /** Fixed-width position in the shard (`recordPosition`). */
   readonly position: string;
   /** Sequence number of the enclosing Kinesis record: what a partial failure reports. */

@@ -15,7 +15,6 @@ import {
 } from '../engine/absorb.ts';
 import type { PartPlan } from '../engine/batch-plan.ts';
 import { mapBounded } from '../engine/bounded.ts';
-import { NO_MARK } from '../engine/sequence.ts';
 import {
   isWindowClosed,
   lookupPart,
@@ -50,7 +49,8 @@ function finishedWindowPart(relativeAccuracy: number): StoredPart {
   return {
     state: emptyWindowState(relativeAccuracy),
     recentIdHashes: [],
-    mark: NO_MARK,
+    marks: new Map(),
+    version: 0,
     closed: true,
   };
 }
@@ -95,7 +95,7 @@ export async function applyPlans(
           options.store,
           plan.key,
           outcome.next,
-          current?.mark,
+          current?.version,
           options.nowMillis,
         );
         if (write.status === 'written') return { status: 'written', ...counts };

@@ -14,6 +14,7 @@ import { FirehoseWindowArchive } from '../sinks/firehose-archive.ts';
 import { SqsLateEventSink, SqsPoisonSink } from '../sinks/sqs-sinks.ts';
 import type { LateEventSink, PoisonSink, WindowSink } from '../sinks/types.ts';
 import { type WindowSpec, windowSpecProblem } from '../windows/window.ts';
+import type { OrderingUnit } from './decode-records.ts';
 
 /** Options of the stream processor. */
 export interface ProcessorConfig {
@@ -36,6 +37,11 @@ export interface ProcessorConfig {
   readonly maxConcurrentWrites?: number;
   /** Re-reads of one part after lost conditions before its records are reported failed. @default 5 */
   readonly maxConditionRetries?: number;
+  /**
+   * Within what the event source mapping keeps order: `'shard'` only when its parallelization
+   * factor is 1 (smaller items). @default 'partition-key'
+   */
+  readonly orderingUnit?: OrderingUnit;
   /** Dead-letter queue of poison records. @default log them as errors */
   readonly poisonSink?: PoisonSink;
   /** Late-events side output. @default log them as warnings */
@@ -86,6 +92,7 @@ export function resolveProcessorConfig(config: ProcessorConfig): ResolvedProcess
     retentionSeconds: config.retentionSeconds ?? 7 * 24 * 3600,
     maxConcurrentWrites: config.maxConcurrentWrites ?? 16,
     maxConditionRetries: config.maxConditionRetries ?? 5,
+    orderingUnit: config.orderingUnit ?? 'partition-key',
     poisonSink: config.poisonSink ?? LOGGING_POISON_SINK,
     lateEventSink: config.lateEventSink ?? LOGGING_LATE_SINK,
     windowSinks: config.windowSinks ?? [],
@@ -175,6 +182,11 @@ export function processorConfigFromEnv(env: Env = process.env): ProcessorConfig 
     idleTimeoutMillis: intEnv('IDLE_TIMEOUT_MILLIS', 60_000, { min: 0 }, env),
     dedupHorizonEvents: intEnv('DEDUP_HORIZON_EVENTS', 2_048, { min: 0, max: 20_000 }, env),
     retentionSeconds: intEnv('AGGREGATE_RETENTION_SECONDS', 7 * 24 * 3600, { min: 60 }, env),
+    // The mapping's parallelization factor decides the ordering unit (see `OrderingUnit`).
+    orderingUnit:
+      intEnv('PARALLELIZATION_FACTOR', 10, { min: 1, max: 10 }, env) === 1
+        ? 'shard'
+        : 'partition-key',
     ...(sqs && dlqUrl ? { poisonSink: new SqsPoisonSink(sqs, dlqUrl) } : {}),
     ...(sqs && lateUrl ? { lateEventSink: new SqsLateEventSink(sqs, lateUrl) } : {}),
     ...(archiveStream

@@ -51,8 +51,19 @@ export function shardIdOf(record: KinesisStreamRecord): string {
   return colon > 0 ? record.eventID.slice(0, colon) : record.eventID;
 }
 
+/**
+ * The unit within which the event source mapping keeps order: each Kinesis-level partition key
+ * (always right, and required with a parallelization factor above 1), or the whole shard
+ * (right only with a parallelization factor of 1; items then keep one mark instead of one per
+ * key that wrote them).
+ */
+export type OrderingUnit = 'partition-key' | 'shard';
+
 /** Decodes every record of a batch. */
-export function decodeBatch(records: readonly KinesisStreamRecord[]): DecodedBatch {
+export function decodeBatch(
+  records: readonly KinesisStreamRecord[],
+  orderingUnit: OrderingUnit = 'partition-key',
+): DecodedBatch {
   const events: DecodedEvent[] = [];
   const poison: PoisonRecord[] = [];
   const sequenceNumbers: string[] = [];
@@ -104,6 +115,7 @@ export function decodeBatch(records: readonly KinesisStreamRecord[]): DecodedBat
         event: outcome.event,
         shardId,
         partitionKey: user.partitionKey,
+        orderingKey: orderingUnit === 'shard' ? '' : partitionKey,
         position: recordPosition(sequenceNumber, sub),
         sequenceNumber,
         idHash: eventIdHash(outcome.event.eventId),

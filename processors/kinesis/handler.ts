@@ -48,7 +48,7 @@ export function createProcessorHandler(config: ProcessorConfig): ProcessorHandle
   });
   return async (event) => {
     const nowMillis = resolved.clock();
-    const batch = decodeBatch(event.Records);
+    const batch = decodeBatch(event.Records, resolved.orderingUnit);
     const failed = new Set<string>();
 
     const poisonFailures =

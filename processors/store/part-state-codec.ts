@@ -7,14 +7,18 @@
  *
  * Layout (little-endian): u8 version = 1; f64 count, sum, min, max, firstEventTime,
  * lastEventTime, lateCount; u32 sketch length; sketch protobuf; u32 n; n x f64 event-id hashes
- * (the de-duplication horizon, oldest first).
+ * (the de-duplication horizon, oldest first); u32 m; m x (u16 key length, UTF-8 ordering key,
+ * 67 ASCII bytes of position): the marks.
  */
 
 import { deserializeSketch, serializeSketch } from '../aggregates/sketch.ts';
 import type { WindowState } from '../aggregates/window-state.ts';
 import { PartStateError } from '../engine/errors.ts';
+import { SEQUENCE_NUMBER_DIGITS, SUB_SEQUENCE_DIGITS } from '../engine/sequence.ts';
 
 const VERSION = 1;
+/** `recordPosition` width: 56 + 1 + 10. */
+const POSITION_BYTES = SEQUENCE_NUMBER_DIGITS + 1 + SUB_SEQUENCE_DIGITS;
 const FIXED_BYTES = 1 + 7 * 8 + 4;
 
 /** A part's state and its de-duplication horizon. */
@@ -22,12 +26,18 @@ export interface PartState {
   readonly state: WindowState;
   /** Hashes of the most recent event ids absorbed, oldest first. */
   readonly recentIdHashes: readonly number[];
+  /** Last position taken per ordering unit. */
+  readonly marks: ReadonlyMap<string, string>;
 }
 
 /** Serializes a part's state. */
 export function encodePartState(part: PartState): Uint8Array {
   const sketch = serializeSketch(part.state.sketch);
-  const out = Buffer.allocUnsafe(FIXED_BYTES + sketch.length + 4 + part.recentIdHashes.length * 8);
+  const markKeys = [...part.marks.keys()].map((k) => Buffer.from(k, 'utf8'));
+  const markBytes = 4 + markKeys.reduce((n, k) => n + 2 + k.length + POSITION_BYTES, 0);
+  const out = Buffer.allocUnsafe(
+    FIXED_BYTES + sketch.length + 4 + part.recentIdHashes.length * 8 + markBytes,
+  );
   let o = out.writeUInt8(VERSION, 0);
   const s = part.state;
   for (const v of [s.count, s.sum, s.min, s.max, s.firstEventTime, s.lastEventTime, s.lateCount]) {
@@ -38,6 +48,15 @@ export function encodePartState(part: PartState): Uint8Array {
   o += sketch.length;
   o = out.writeUInt32LE(part.recentIdHashes.length, o);
   for (const h of part.recentIdHashes) o = out.writeDoubleLE(h, o);
+  o = out.writeUInt32LE(markKeys.length, o);
+  let i = 0;
+  for (const position of part.marks.values()) {
+    const key = markKeys[i++]!;
+    o = out.writeUInt16LE(key.length, o);
+    out.set(key, o);
+    o += key.length;
+    o += out.write(position, o, POSITION_BYTES, 'latin1');
+  }
   return out;
 }
 
@@ -77,9 +96,27 @@ export function decodePartState(
     sketch: deserializeSketch(buf.subarray(FIXED_BYTES, sketchEnd), relativeAccuracy),
   };
   const n = buf.readUInt32LE(sketchEnd);
-  if (buf.length !== sketchEnd + 4 + n * 8)
-    throw new PartStateError('state blob has a bad hash list length', where);
+  let o = sketchEnd + 4 + n * 8;
+  if (buf.length < o + 4)
+    throw new PartStateError('state blob is truncated inside the hash list', where);
   const recentIdHashes: number[] = new Array(n);
   for (let i = 0; i < n; i++) recentIdHashes[i] = buf.readDoubleLE(sketchEnd + 4 + i * 8);
-  return { state, recentIdHashes };
+  const m = buf.readUInt32LE(o);
+  o += 4;
+  const marks = new Map<string, string>();
+  for (let i = 0; i < m; i++) {
+    if (buf.length < o + 2)
+      throw new PartStateError('state blob is truncated inside the marks', where);
+    const keyLength = buf.readUInt16LE(o);
+    o += 2;
+    if (buf.length < o + keyLength + POSITION_BYTES)
+      throw new PartStateError('state blob is truncated inside the marks', where);
+    const key = buf.toString('utf8', o, o + keyLength);
+    o += keyLength;
+    marks.set(key, buf.toString('latin1', o, o + POSITION_BYTES));
+    o += POSITION_BYTES;
+  }
+  if (o !== buf.length)
+    throw new PartStateError(`state blob has ${buf.length - o} trailing bytes`, where);
+  return { state, recentIdHashes, marks };
 }

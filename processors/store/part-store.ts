@@ -1,10 +1,11 @@
 /**
  * Reads and conditional writes of window parts: the DynamoDB edge of filter-then-merge.
  *
- * A part item holds its full state (binary, see `part-state-codec.ts`) and the position of the
- * last event it absorbed (`mark`). Writes are whole-item puts conditioned on the mark that was
- * read (or on the item not existing), so a writer that lost a race learns it and re-reads
- * instead of overwriting; open parts carry `openShard`/`openUntil`, the keys of the sparse
+ * A part item holds its full state (binary, see `part-state-codec.ts`: statistics, sketch,
+ * recent event-id hashes and the marks, the last position taken per ordering unit) and a
+ * `version`. Writes are whole-item puts conditioned on the version that was read (or on the
+ * item not existing), so a writer that lost a race learns it and re-reads instead of
+ * overwriting; open parts carry `openShard`/`openUntil`, the keys of the sparse
  * `open-parts` index that closing queries.
  */
 
@@ -28,7 +29,7 @@ import { decodePartState, encodePartState } from './part-state-codec.ts';
 export const PART_ATTRIBUTES = {
   kind: 'kind',
   state: 'state',
-  mark: 'mark',
+  version: 'version',
   closedAt: 'closedAt',
   openShard: 'openShard',
   openUntil: 'openUntil',
@@ -77,11 +78,12 @@ export function partFromItem(
       { tableName: '?', detail: `${pk} ${sk} has no state` },
       'missing attribute',
     );
-  const { state, recentIdHashes } = decodePartState(blob, relativeAccuracy, { pk, sk });
+  const { state, recentIdHashes, marks } = decodePartState(blob, relativeAccuracy, { pk, sk });
   return {
     state,
     recentIdHashes,
-    mark: item[PART_ATTRIBUTES.mark]?.S ?? NO_MARK,
+    marks,
+    version: Number(item[PART_ATTRIBUTES.version]?.N ?? 0),
     closed: item[PART_ATTRIBUTES.closedAt] !== undefined,
   };
 }
@@ -168,14 +170,14 @@ export async function readPart(
 export type PartWriteOutcome = { readonly status: 'written' } | { readonly status: 'conflict' };
 
 /**
- * Writes `next` over the part, on condition that it still holds `expectedMark` (or, when
- * `expectedMark` is undefined, that it does not exist) and is not closed.
+ * Writes `next` over the part, on condition that it is still at `expectedVersion` (or, when
+ * that is undefined, that it does not exist) and is not closed.
  */
 export async function writePart(
   options: PartStoreOptions,
   key: PartKey,
   next: StoredPart,
-  expectedMark: string | undefined,
+  expectedVersion: number | undefined,
   nowMillis: number,
 ): Promise<PartWriteOutcome> {
   const { pk, sk } = partItemKey(key);
@@ -192,24 +194,28 @@ export async function writePart(
     partitionKey: { S: key.partitionKey },
     count: { N: String(next.state.count) },
     [PART_ATTRIBUTES.state]: {
-      B: encodePartState({ state: next.state, recentIdHashes: next.recentIdHashes }),
+      B: encodePartState({
+        state: next.state,
+        recentIdHashes: next.recentIdHashes,
+        marks: next.marks,
+      }),
     },
-    [PART_ATTRIBUTES.mark]: { S: next.mark },
+    [PART_ATTRIBUTES.version]: { N: String(next.version) },
     [PART_ATTRIBUTES.openShard]: { S: openShardKey(key.shardId) },
     [PART_ATTRIBUTES.openUntil]: { S: windowStartKey(key.windowEnd) },
     updatedAt: { N: String(nowMillis) },
     expiresAt: { N: String(expiresAtSeconds(key.windowEnd, options.retentionSeconds)) },
   };
   const conditional =
-    expectedMark === undefined
+    expectedVersion === undefined
       ? { ConditionExpression: 'attribute_not_exists(pk)' }
       : {
-          ConditionExpression: '#mark = :mark AND attribute_not_exists(#closedAt)',
+          ConditionExpression: '#version = :version AND attribute_not_exists(#closedAt)',
           ExpressionAttributeNames: {
-            '#mark': PART_ATTRIBUTES.mark,
+            '#version': PART_ATTRIBUTES.version,
             '#closedAt': PART_ATTRIBUTES.closedAt,
           },
-          ExpressionAttributeValues: { ':mark': { S: expectedMark } },
+          ExpressionAttributeValues: { ':version': { N: String(expectedVersion) } },
         };
   try {
     await options.client.send(
