@@ -5,6 +5,7 @@
 
 import {
   CreateTableCommand,
+  type CreateTableCommandInput,
   type DynamoDBClient,
   ResourceInUseException,
   UpdateTimeToLiveCommand,
@@ -35,24 +36,71 @@ export async function provisionStreams(kinesis: KinesisClient): Promise<void> {
   }
 }
 
+/** A key attribute of a table or index definition. */
+interface KeyDefinition {
+  readonly name: string;
+  readonly type: 'S' | 'N' | 'B';
+}
+
+/** The shape of a table in {@link TABLES}: keys, optional global secondary indexes, TTL. */
+export interface TableDefinition {
+  readonly name: string;
+  readonly partitionKey: KeyDefinition;
+  readonly sortKey: KeyDefinition;
+  readonly ttlAttribute: string;
+  readonly globalSecondaryIndexes?: readonly {
+    readonly name: string;
+    readonly partitionKey: KeyDefinition;
+    readonly sortKey: KeyDefinition;
+    readonly projection: 'ALL' | 'KEYS_ONLY';
+  }[];
+}
+
+/** The CreateTable request of a table definition (on-demand billing), optionally renamed. */
+export function createTableInput(
+  table: TableDefinition,
+  tableName = table.name,
+): CreateTableCommandInput {
+  const indexes = table.globalSecondaryIndexes ?? [];
+  const attributes = new Map<string, KeyDefinition['type']>();
+  for (const key of [
+    table.partitionKey,
+    table.sortKey,
+    ...indexes.flatMap((i) => [i.partitionKey, i.sortKey]),
+  ]) {
+    attributes.set(key.name, key.type);
+  }
+  return {
+    TableName: tableName,
+    BillingMode: 'PAY_PER_REQUEST',
+    AttributeDefinitions: [...attributes].map(([AttributeName, AttributeType]) => ({
+      AttributeName,
+      AttributeType,
+    })),
+    KeySchema: [
+      { AttributeName: table.partitionKey.name, KeyType: 'HASH' },
+      { AttributeName: table.sortKey.name, KeyType: 'RANGE' },
+    ],
+    ...(indexes.length > 0
+      ? {
+          GlobalSecondaryIndexes: indexes.map((index) => ({
+            IndexName: index.name,
+            KeySchema: [
+              { AttributeName: index.partitionKey.name, KeyType: 'HASH' as const },
+              { AttributeName: index.sortKey.name, KeyType: 'RANGE' as const },
+            ],
+            Projection: { ProjectionType: index.projection },
+          })),
+        }
+      : {}),
+  };
+}
+
 /** Creates every table in {@link TABLES} (on-demand, with TTL) and waits until each is ACTIVE. */
 export async function provisionTables(dynamo: DynamoDBClient): Promise<void> {
-  for (const table of Object.values(TABLES)) {
+  for (const table of Object.values(TABLES) as TableDefinition[]) {
     try {
-      await dynamo.send(
-        new CreateTableCommand({
-          TableName: table.name,
-          BillingMode: 'PAY_PER_REQUEST',
-          AttributeDefinitions: [
-            { AttributeName: table.partitionKey.name, AttributeType: table.partitionKey.type },
-            { AttributeName: table.sortKey.name, AttributeType: table.sortKey.type },
-          ],
-          KeySchema: [
-            { AttributeName: table.partitionKey.name, KeyType: 'HASH' },
-            { AttributeName: table.sortKey.name, KeyType: 'RANGE' },
-          ],
-        }),
-      );
+      await dynamo.send(new CreateTableCommand(createTableInput(table)));
     } catch (error) {
       if (!(error instanceof ResourceInUseException)) throw error;
     }

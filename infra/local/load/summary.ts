@@ -1,0 +1,80 @@
+/** The summary `npm start` ends with: a table for people, one JSON line for scripts. */
+
+import { type LoadProgress, quantile } from './generator.ts';
+
+/** The run's outcome. `lost` is accepted minus aggregated, read back from DynamoDB. */
+export interface RunSummary {
+  readonly targetRate: number;
+  readonly durationSeconds: number;
+  readonly sent: number;
+  readonly accepted: number;
+  readonly rejected: number;
+  readonly failed: number;
+  readonly aggregated: number;
+  readonly lost: number;
+  /** Events sent per second while the generator ran. */
+  readonly sendRate: number;
+  /** Accepted events per second while the generator ran. */
+  readonly acceptedRate: number;
+  /** Seconds from the last send until DynamoDB held every accepted event. */
+  readonly drainSeconds: number;
+  readonly requests: number;
+  readonly ingestLatencyP50Millis: number;
+  readonly ingestLatencyP99Millis: number;
+  readonly kinesisPutCalls?: number;
+  readonly processorInvocations: number;
+}
+
+/** Builds the summary from the load totals and the aggregated count. */
+export function summarize(
+  progress: LoadProgress,
+  context: {
+    readonly targetRate: number;
+    readonly durationSeconds: number;
+    readonly aggregated: number;
+    readonly drainSeconds: number;
+    readonly processorInvocations: number;
+  },
+): RunSummary {
+  const seconds = progress.elapsedMillis / 1000;
+  const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
+  return {
+    targetRate: context.targetRate,
+    durationSeconds: context.durationSeconds,
+    sent: progress.sent,
+    accepted: progress.accepted,
+    rejected: progress.rejected,
+    failed: progress.failed,
+    aggregated: context.aggregated,
+    lost: progress.accepted - context.aggregated,
+    sendRate: round(progress.sent / seconds),
+    acceptedRate: round(progress.accepted / seconds),
+    drainSeconds: round(context.drainSeconds, 2),
+    requests: progress.requests,
+    ingestLatencyP50Millis: round(quantile(progress.latenciesMillis, 0.5), 2),
+    ingestLatencyP99Millis: round(quantile(progress.latenciesMillis, 0.99), 2),
+    processorInvocations: context.processorInvocations,
+  };
+}
+
+/** The summary as an aligned two-column table. */
+export function formatSummary(summary: RunSummary): string {
+  const rows: [string, string][] = [
+    ['events sent', `${summary.sent}`],
+    ['accepted', `${summary.accepted}`],
+    ['rejected', `${summary.rejected}`],
+    ['failed (not written)', `${summary.failed}`],
+    ['aggregated (DynamoDB)', `${summary.aggregated}`],
+    ['lost', `${summary.lost}`],
+    ['target rate', `${summary.targetRate} events/s`],
+    ['achieved send rate', `${summary.sendRate} events/s`],
+    ['accepted rate', `${summary.acceptedRate} events/s`],
+    ['drain after last send', `${summary.drainSeconds} s`],
+    ['ingest requests', `${summary.requests}`],
+    ['ingest latency p50', `${summary.ingestLatencyP50Millis} ms`],
+    ['ingest latency p99', `${summary.ingestLatencyP99Millis} ms`],
+    ['processor invocations', `${summary.processorInvocations}`],
+  ];
+  const width = Math.max(...rows.map(([label]) => label.length));
+  return rows.map(([label, value]) => `  ${label.padEnd(width)}  ${value}`).join('\n');
+}
