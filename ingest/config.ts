@@ -45,6 +45,8 @@ export interface IngestConfig {
   readonly maxAttributeKeyLength?: number;
   /** Longest attribute value; the 1 MiB record limit bounds the whole record. @default 65_536 */
   readonly maxAttributeValueLength?: number;
+  /** Longest `unit` (schema v2). @default 64 */
+  readonly maxUnitLength?: number;
   /** Pack user records into KPL aggregated records. @default true */
   readonly aggregation?: boolean;
   /** Largest aggregated Kinesis record, data plus partition key. @default 64 KiB (65,536) */
@@ -104,6 +106,7 @@ export function resolveIngestConfig(config: IngestConfig): ResolvedIngestConfig 
     maxAttributes: config.maxAttributes ?? 64,
     maxAttributeKeyLength: config.maxAttributeKeyLength ?? 128,
     maxAttributeValueLength: config.maxAttributeValueLength ?? 65_536,
+    maxUnitLength: config.maxUnitLength ?? 64,
     aggregation: config.aggregation ?? true,
     maxAggregatedRecordBytes: config.maxAggregatedRecordBytes ?? 64 * KiB,
     hotKeySubKeys: config.hotKeySubKeys ?? 4,

@@ -26,8 +26,7 @@ import { writeEntries } from './kinesis/put-records.ts';
 import { listShards, ShardMapCache } from './kinesis/shard-map-cache.ts';
 import { HotKeyTracker } from './partition/hot-keys.ts';
 import { PartitionRouter, type ShardMap } from './partition/shard-map.ts';
-import { planPutEntries } from './plan.ts';
-import { prepareRecords } from './prepare.ts';
+import { planRequest } from './pipeline.ts';
 
 export type { IngestConfig } from './config.ts';
 export { ingestConfigFromEnv } from './config.ts';
@@ -110,18 +109,11 @@ export function createIngestHandler(config: IngestConfig): IngestHandler {
     }
 
     const now = c.now();
-    const prepared = prepareRecords(parsed.values, parsed.unreadable, c, now);
-    const rejected = prepared.rejected;
-    if (prepared.encoded.length === 0) return jsonResponse(200, { accepted: 0, rejected });
-
-    const plan = planPutEntries(prepared.encoded, {
-      aggregation: c.aggregation,
-      maxAggregatedRecordBytes: c.maxAggregatedRecordBytes,
-      subKeys: c.hotKeySubKeys,
-      hotSources: hotKeys.observe(prepared.sourceCounts, now),
-      router: routerFor(await shardMaps.get()),
-    });
-    rejected.push(...plan.rejected);
+    const router = routerFor(await shardMaps.get());
+    const plan = planRequest(parsed, c, { router, hotKeys }, now);
+    const rejected = plan.rejected;
+    if (plan.entries.length === 0)
+      return jsonResponse(200, { accepted: 0, rejected: rejected.sort(byIndex) });
 
     const budget =
       typeof context?.getRemainingTimeInMillis === 'function'

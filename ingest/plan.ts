@@ -106,16 +106,8 @@ export function planPutEntries(records: readonly EncodedRecord[], options: PlanO
       continue;
     }
     const shardId = route.shardIndex >= 0 ? shards?.[route.shardIndex]?.shardId : undefined;
-    const plain: PutEntry = {
-      partitionKey,
-      explicitHashKey: undefined,
-      data: record.data,
-      bytes,
-      indexes: [record.index],
-      shardId,
-    };
     if (!options.aggregation) {
-      entries.push(plain);
+      entries.push(plainEntry(record, partitionKey, bytes, shardId));
       continue;
     }
     // Without a shard map, records of one partition key still share a shard: group by key.
@@ -133,7 +125,7 @@ export function planPutEntries(records: readonly EncodedRecord[], options: PlanO
     if (group.aggregator.tryAdd(partitionKey, record.data, undefined, route.partitionKeyBytes)) {
       if (group.indexes.length === 0) {
         group.hashKey = route.hashKey;
-        group.first = plain;
+        group.first = plainEntry(record, partitionKey, bytes, shardId);
       }
       group.indexes.push(record.index);
       continue;
@@ -142,14 +134,30 @@ export function planPutEntries(records: readonly EncodedRecord[], options: PlanO
       seal(group);
       if (group.aggregator.tryAdd(partitionKey, record.data, undefined, route.partitionKeyBytes)) {
         group.hashKey = route.hashKey;
-        group.first = plain;
+        group.first = plainEntry(record, partitionKey, bytes, shardId);
         group.indexes.push(record.index);
         continue;
       }
     }
     // Too large to aggregate even alone: a plain record (the processor reads both).
-    entries.push(plain);
+    entries.push(plainEntry(record, partitionKey, bytes, shardId));
   }
   for (const group of groups.values()) if (group.aggregator.count > 0) seal(group);
   return { entries, rejected };
+}
+
+function plainEntry(
+  record: EncodedRecord,
+  partitionKey: string,
+  bytes: number,
+  shardId: string | undefined,
+): PutEntry {
+  return {
+    partitionKey,
+    explicitHashKey: undefined,
+    data: record.data,
+    bytes,
+    indexes: [record.index],
+    shardId,
+  };
 }

@@ -1,0 +1,111 @@
+/**
+ * In-process ingest throughput: everything a request costs between API Gateway and the Kinesis
+ * call (parse, validate, Avro encode, partition, group by shard, KPL aggregate, chunk into
+ * PutRecords calls), in records per second, against a bare `JSON.parse` of the same bodies
+ * measured in the same run (rounds interleaved, medians compared). Also the heap after the
+ * largest accepted request (4 MiB).
+ *
+ * Run: `npx tsx bench/ingest.bench.ts` (about 20 s). Writes `bench/results/ingest.json`.
+ */
+
+import { writeFileSync } from 'node:fs';
+import { KinesisClient } from '@aws-sdk/client-kinesis';
+import { parseBody } from '../ingest/body/parse-body.ts';
+import { resolveIngestConfig } from '../ingest/config.ts';
+import { chunkPutEntries } from '../ingest/kinesis/chunk.ts';
+import { HotKeyTracker } from '../ingest/partition/hot-keys.ts';
+import { PartitionRouter } from '../ingest/partition/shard-map.ts';
+import { planRequest } from '../ingest/pipeline.ts';
+import { evenShardMap, jsonBodies, median } from './ingest-fixtures.ts';
+
+const RECORDS_PER_BODY = 10_000;
+const BODIES = jsonBodies(4, RECORDS_PER_BODY);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 15);
+const config = resolveIngestConfig({
+  streamName: 'bench',
+  apiKeys: ['k'],
+  kinesis: new KinesisClient({ region: 'us-east-1' }),
+});
+const router = new PartitionRouter(evenShardMap(4));
+const hotKeys = new HotKeyTracker({
+  subKeys: config.hotKeySubKeys,
+  requestShareFactor: config.hotKeyRequestShareFactor,
+  minRecordsPerRequest: config.hotKeyMinRecordsPerRequest,
+  recordsPerSecond: config.hotKeyRecordsPerSecond,
+  intervalMillis: config.hotKeyIntervalMillis,
+  maxTrackedSources: config.hotKeyMaxTrackedSources,
+});
+let sink = 0;
+
+function ingestAll(): number {
+  let records = 0;
+  for (const body of BODIES) {
+    const parsed = parseBody('json', body, false, config);
+    if (!parsed.ok) throw new Error(parsed.message);
+    const plan = planRequest(parsed, config, { router, hotKeys }, Date.now());
+    if (plan.rejected.length > 0)
+      throw new Error(`bench records rejected: ${plan.rejected[0]?.reason}`);
+    sink += chunkPutEntries(plan.entries).length;
+    records += parsed.values.length;
+  }
+  return records;
+}
+
+function parseAll(): number {
+  let records = 0;
+  for (const body of BODIES) records += (JSON.parse(body) as unknown[]).length;
+  return records;
+}
+
+function rate(run: () => number): number {
+  const start = process.hrtime.bigint();
+  const records = run();
+  return records / (Number(process.hrtime.bigint() - start) / 1e9);
+}
+
+// Warm both paths up before measuring.
+for (let i = 0; i < 3; i++) {
+  ingestAll();
+  parseAll();
+}
+const ingestRates: number[] = [];
+const parseRates: number[] = [];
+for (let round = 0; round < ROUNDS; round++) {
+  parseRates.push(rate(parseAll));
+  ingestRates.push(rate(ingestAll));
+}
+
+// The largest accepted request: as many records as fit in maxBodyBytes.
+const bytesPerRecord = BODIES[0]!.length / RECORDS_PER_BODY;
+const largest = jsonBodies(1, Math.floor(config.maxBodyBytes / (bytesPerRecord + 1)))[0]!;
+global.gc?.();
+const heapBefore = process.memoryUsage().heapUsed;
+const parsedLargest = parseBody('json', largest, false, config);
+if (!parsedLargest.ok) throw new Error(parsedLargest.message);
+const largestPlan = planRequest(parsedLargest, config, { router, hotKeys }, Date.now());
+const calls = chunkPutEntries(largestPlan.entries);
+const heapAfter = process.memoryUsage().heapUsed;
+
+const result = {
+  date: new Date().toISOString(),
+  node: process.version,
+  recordsPerBody: RECORDS_PER_BODY,
+  bytesPerRecordJson: Math.round(bytesPerRecord),
+  rounds: ROUNDS,
+  recordsPerSecond: {
+    ingestPath: Math.round(median(ingestRates)),
+    jsonParse: Math.round(median(parseRates)),
+  },
+  ratioIngestOverJsonParse: median(ingestRates) / median(parseRates),
+  largestRequest: {
+    bodyBytes: Buffer.byteLength(largest),
+    records: parsedLargest.values.length,
+    kinesisEntries: largestPlan.entries.length,
+    putRecordsCalls: calls.length,
+    heapUsedMB: Math.round(heapAfter / 1e6),
+    heapGrowthMB: Math.round((heapAfter - heapBefore) / 1e6),
+  },
+  sink,
+};
+console.log(JSON.stringify(result, null, 2));
+writeFileSync('bench/results/ingest.json', `${JSON.stringify(result, null, 2)}\n`);
