@@ -129,7 +129,9 @@ export const RULE_ACTIONS: Readonly<Record<string, Action>> = {
       );
     }
     const newIds = new Set(
-      targets.map((t: TargetRecord) => t.Id).filter((id) => !rule.targets.has(id)),
+      (targets as Partial<TargetRecord>[])
+        .map((t) => t?.Id)
+        .filter((id) => typeof id === 'string' && !rule.targets.has(id)),
     );
     if (rule.targets.size + newIds.size > EVENTBRIDGE.maxTargetsPerRule) {
       throw E.limitExceeded(
@@ -142,7 +144,7 @@ export const RULE_ACTIONS: Readonly<Record<string, Action>> = {
       if (problem === undefined) rule.targets.set(target.Id, target);
       else
         failed.push({
-          TargetId: target.Id,
+          TargetId: target?.Id,
           ErrorCode: 'ValidationException',
           ErrorMessage: problem,
         });
@@ -195,6 +197,7 @@ function targetProblem(
   target: TargetRecord,
   canDeliver: (arn: string) => boolean,
 ): string | undefined {
+  if (typeof target !== 'object' || target === null) return 'A target must be an object.';
   if (typeof target.Id !== 'string' || !TARGET_ID.test(target.Id))
     return `Target Id ${String(target.Id)} is not valid.`;
   if (typeof target.Arn !== 'string' || !target.Arn.startsWith('arn:'))

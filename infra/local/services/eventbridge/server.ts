@@ -13,7 +13,7 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { EVENTBRIDGE } from '../../../limits.ts';
 import { readBody } from '../http/body.ts';
-import { BodyTooLargeError } from '../http/errors.ts';
+import { BodyTooLargeError, StateFileError } from '../http/errors.ts';
 import {
   dispatchJson,
   type JsonActionTable,
@@ -141,7 +141,14 @@ export async function startEventBridgeServer(
   if (options.dataDir !== undefined) {
     const path = join(options.dataDir, 'eventbridge', 'state.json');
     const saved = await readStateFile(path);
-    if (saved !== undefined) state.restore(saved as EventBridgeSnapshot);
+    try {
+      if (saved !== undefined) state.restore(saved as EventBridgeSnapshot);
+    } catch (error) {
+      throw new StateFileError('state file holds a rule that cannot be restored', {
+        path,
+        cause: error,
+      });
+    }
     stateFile = new DebouncedStateFile({ path, snapshot: () => state.snapshot() });
   }
   const delivery = new TargetDelivery({

@@ -3,7 +3,7 @@
  * events; without it nothing is written.
  */
 
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -19,6 +19,7 @@ import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { EventBridgeEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEventBridgeServer } from '../../../../../infra/local/services/eventbridge/server.ts';
+import { StateFileError } from '../../../../../infra/local/services/http/errors.ts';
 
 const HANDLER = 'arn:aws:lambda:us-east-1:000000000000:function:persisted';
 let dataDir: string;
@@ -102,5 +103,26 @@ describe('EventBridge persistence', () => {
     c2.destroy();
     await second.close(); // waits for the delivery under way
     expect(seen.map((e) => e.source)).toEqual(['persist.test']);
+  });
+
+  it('refuses to start on a state file whose rule no longer compiles, naming the file', async () => {
+    const dir = join(dataDir, 'corrupt');
+    await mkdir(join(dir, 'eventbridge'), { recursive: true });
+    const snapshot = {
+      version: 1,
+      buses: [
+        {
+          name: 'default',
+          rules: [{ name: 'r', state: 'ENABLED', eventPattern: '{"a":[]}', targets: [] }],
+        },
+      ],
+    };
+    await writeFile(join(dir, 'eventbridge', 'state.json'), JSON.stringify(snapshot));
+    const failure = await startEventBridgeServer({ dataDir: dir }).then(
+      (server) => server.close().then(() => undefined),
+      (error: unknown) => error,
+    );
+    expect(failure).toBeInstanceOf(StateFileError);
+    expect((failure as StateFileError).path).toBe(join(dir, 'eventbridge', 'state.json'));
   });
 });
