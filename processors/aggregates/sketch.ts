@@ -36,8 +36,20 @@ export function serializeSketch(sketch: Sketch): Uint8Array {
  */
 export function deserializeSketch(bytes: Uint8Array, relativeAccuracy: number): Sketch {
   const sketch = newSketch(relativeAccuracy);
-  sketch.merge(DDSketch.fromProto(bytes));
+  mergeSketch(sketch, DDSketch.fromProto(bytes));
   return sketch;
+}
+
+/**
+ * Merges `from` into `into`. Use this, not `DDSketch.merge`: in @datadog/sketches-js 2.1.1,
+ * `merge` into a non-empty sketch merges the positive store and the counts but not the
+ * negative store, so negative values vanish from the quantiles (found by the processor's
+ * property test). The store's own `merge` is correct, so the missing half is done here.
+ */
+export function mergeSketch(into: Sketch, from: Sketch): void {
+  const intoWasEmpty = into.count === 0;
+  into.merge(from);
+  if (!intoWasEmpty && from.count > 0) into.negativeStore.merge(from.negativeStore);
 }
 
 /** The value at quantile `q`, or NaN for an empty sketch. */

@@ -4,7 +4,7 @@
  * it changes, so a part's state is the same whatever the batch boundaries were.
  */
 
-import { newSketch, quantile, REPORTED_QUANTILES, type Sketch } from './sketch.ts';
+import { mergeSketch, newSketch, quantile, REPORTED_QUANTILES, type Sketch } from './sketch.ts';
 
 /** Mutable aggregate state (kept in one object per part per batch; never shared). */
 export interface WindowState {
@@ -76,7 +76,7 @@ export function mergeWindowState(into: WindowState, other: WindowState): void {
   into.firstEventTime = Math.min(into.firstEventTime, other.firstEventTime);
   into.lastEventTime = Math.max(into.lastEventTime, other.lastEventTime);
   into.lateCount += other.lateCount;
-  into.sketch.merge(other.sketch);
+  mergeSketch(into.sketch, other.sketch);
 }
 
 /** The statistics of a state, quantiles read from its sketch. */

@@ -19,6 +19,7 @@
  * the mark: each event is counted once or reported late, never both.
  */
 
+import { mergeSketch } from '../aggregates/sketch.ts';
 import { absorbValue, emptyWindowState, type WindowState } from '../aggregates/window-state.ts';
 import type { DecodedEvent, PartPlan } from './batch-plan.ts';
 import { NO_MARK } from './sequence.ts';
@@ -166,6 +167,6 @@ function copyState(from: WindowState | undefined, relativeAccuracy: number): Win
   state.firstEventTime = from.firstEventTime;
   state.lastEventTime = from.lastEventTime;
   state.lateCount = from.lateCount;
-  state.sketch.merge(from.sketch);
+  mergeSketch(state.sketch, from.sketch);
   return state;
 }

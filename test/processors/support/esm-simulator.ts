@@ -6,7 +6,12 @@
  * replayed after success, and restarts from an older checkpoint.
  */
 
-import type { Context, KinesisStreamBatchResponse, KinesisStreamEvent, KinesisStreamRecord } from 'aws-lambda';
+import type {
+  Context,
+  KinesisStreamBatchResponse,
+  KinesisStreamEvent,
+  KinesisStreamRecord,
+} from 'aws-lambda';
 
 /** Random choices the simulator makes, drawn by the test (fast-check) so runs replay. */
 export interface Chaos {
@@ -18,15 +23,25 @@ export interface Chaos {
   restartBack(): number;
 }
 
-export type Handler = (event: KinesisStreamEvent, context: Context) => Promise<KinesisStreamBatchResponse>;
+export type Handler = (
+  event: KinesisStreamEvent,
+  context: Context,
+) => Promise<KinesisStreamBatchResponse>;
 
 /** Delivers `records` of one lane until all are checkpointed; bounded by `maxInvocations`. */
-async function runLane(records: readonly KinesisStreamRecord[], handler: Handler, chaos: Chaos, context: Context, maxInvocations: number): Promise<number> {
+async function runLane(
+  records: readonly KinesisStreamRecord[],
+  handler: Handler,
+  chaos: Chaos,
+  context: Context,
+  maxInvocations: number,
+): Promise<number> {
   let checkpoint = 0;
   let limit = 10;
   let invocations = 0;
   while (checkpoint < records.length) {
-    if (++invocations > maxInvocations) throw new Error(`lane did not finish within ${maxInvocations} invocations`);
+    if (++invocations > maxInvocations)
+      throw new Error(`lane did not finish within ${maxInvocations} invocations`);
     const batch = records.slice(checkpoint, checkpoint + Math.min(limit, chaos.batchSize(limit)));
     let response: KinesisStreamBatchResponse;
     try {
@@ -70,7 +85,8 @@ export async function deliverAll(
       if (!list) byLane.set(lane, (list = []));
       list.push(r);
     }
-    for (const list of byLane.values()) lanes.push(runLane(list, handler, chaos, context, maxInvocations));
+    for (const list of byLane.values())
+      lanes.push(runLane(list, handler, chaos, context, maxInvocations));
   }
   return (await Promise.all(lanes)).reduce((a, b) => a + b, 0);
 }

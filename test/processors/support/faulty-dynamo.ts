@@ -18,9 +18,11 @@ export function injectFaults(client: DynamoDBClient, plan: FaultPlan): void {
   client.middlewareStack.add(
     (next, context) => async (args) => {
       const decision = plan(context.commandName ?? '');
-      if (decision === 'fail-before') throw new InjectedFault(`injected failure before ${context.commandName}`);
+      if (decision === 'fail-before')
+        throw new InjectedFault(`injected failure before ${context.commandName}`);
       const result = await next(args);
-      if (decision === 'fail-after') throw new InjectedFault(`injected failure after ${context.commandName} took effect`);
+      if (decision === 'fail-after')
+        throw new InjectedFault(`injected failure after ${context.commandName} took effect`);
       return result;
     },
     { step: 'initialize', name: 'injectFaults' },
