@@ -22,7 +22,8 @@ export interface ProducerOptions {
   /** URL of the ingest endpoint, `.../v1/events`. */
   readonly endpoint: string;
   readonly apiKey: string;
-  /** Records per request. @default 10_000 */
+  /** Records per request: 20,000 150-byte records make a 3 MB body, about 50 requests (and so
+   * about 50 PutRecords calls) per million events. @default 20_000 */
   readonly maxBatchRecords?: number;
   /**
    * Bytes per request body. Below the endpoint's 4 MiB limit; large batches are what keep
@@ -97,7 +98,7 @@ export class Producer {
     this.#o = {
       endpoint: options.endpoint,
       apiKey: options.apiKey,
-      maxBatchRecords: options.maxBatchRecords ?? 10_000,
+      maxBatchRecords: options.maxBatchRecords ?? 20_000,
       maxBatchBytes: options.maxBatchBytes ?? 3 * 1024 * 1024,
       lingerMillis: options.lingerMillis ?? 100,
       maxInFlightRequests: options.maxInFlightRequests ?? 4,
