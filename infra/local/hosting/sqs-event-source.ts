@@ -22,10 +22,13 @@ import {
   ReceiveMessageCommand,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
-import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { ConfigError } from '../../errors.ts';
 import { LAMBDA_SQS_ESM, SQS } from '../../limits.ts';
+import { toSqsRecord } from '../services/sqs/lambda-record.ts';
 import { lambdaContext } from './lambda-context.ts';
+
+export { toSqsRecord };
 
 /** An SQS-triggered handler as Lambda invokes it. */
 export type SqsHandler = (
@@ -94,52 +97,7 @@ function validate(props: SqsEventSourceProps): void {
   }
 }
 
-/** The `SQSRecord` Lambda builds from a received message. */
-export function toSqsRecord(message: Message, queueArn: string): SQSRecord {
-  const messageAttributes: SQSRecord['messageAttributes'] = {};
-  for (const [name, value] of Object.entries(message.MessageAttributes ?? {})) {
-    messageAttributes[name] = {
-      dataType: value.DataType ?? 'String',
-      ...(value.StringValue !== undefined ? { stringValue: value.StringValue } : {}),
-      ...(value.BinaryValue !== undefined
-        ? { binaryValue: Buffer.from(value.BinaryValue).toString('base64') }
-        : {}),
-      stringListValues: [],
-      binaryListValues: [],
-    };
-  }
-  const attributes = message.Attributes ?? {};
-  return {
-    messageId: message.MessageId!,
-    receiptHandle: message.ReceiptHandle!,
-    body: message.Body ?? '',
-    attributes: {
-      ApproximateReceiveCount: attributes.ApproximateReceiveCount ?? '1',
-      SentTimestamp: attributes.SentTimestamp ?? '',
-      SenderId: attributes.SenderId ?? '',
-      ApproximateFirstReceiveTimestamp: attributes.ApproximateFirstReceiveTimestamp ?? '',
-      ...(attributes.AWSTraceHeader !== undefined
-        ? { AWSTraceHeader: attributes.AWSTraceHeader }
-        : {}),
-    },
-    messageAttributes,
-    md5OfBody: message.MD5OfBody ?? '',
-    ...(message.MD5OfMessageAttributes !== undefined
-      ? { md5OfMessageAttributes: message.MD5OfMessageAttributes }
-      : {}),
-    eventSource: 'aws:sqs',
-    eventSourceARN: queueArn,
-    awsRegion: queueArn.split(':')[3] ?? 'us-east-1',
-  };
-}
-
 const sleep = (millis: number) => new Promise((resolve) => setTimeout(resolve, millis));
-
-function chunks<T>(items: readonly T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
-}
 
 /** A running local SQS event source mapping; call {@link start}, then {@link stop}. */
 export class SqsEventSource {
@@ -193,7 +151,7 @@ export class SqsEventSource {
       const batch = await this.#gather();
       if (batch.length === 0) continue;
       if (!this.#running) {
-        await this.#release(batch);
+        await this.#settle(batch, 'release');
         return;
       }
       await this.#invoke(batch);
@@ -227,7 +185,7 @@ export class SqsEventSource {
         }
       }
       if (overflow.length > 0) {
-        await this.#release(overflow);
+        await this.#settle(overflow, 'release');
         break;
       }
       if (batch.length > 0 && deadline === undefined) deadline = Date.now() + this.#windowMillis;
@@ -294,7 +252,10 @@ export class SqsEventSource {
     const failed = p.reportBatchItemFailures ? this.#failedIds(batch, response) : new Set<string>();
     if (failed === undefined) return;
     this.stats.itemFailures += failed.size;
-    await this.#delete(batch.filter((m) => !failed.has(m.MessageId!)));
+    await this.#settle(
+      batch.filter((m) => !failed.has(m.MessageId!)),
+      'delete',
+    );
   }
 
   /** The ids the response reports failed, or undefined when the response fails the batch. */
@@ -320,39 +281,28 @@ export class SqsEventSource {
     return failed;
   }
 
-  async #delete(messages: readonly Message[]): Promise<void> {
-    for (const chunk of chunks(messages, SQS.maxBatchEntries)) {
+  /** Deletes handled messages; returns to visibility (release) ones gathered but not handled. */
+  async #settle(messages: readonly Message[], how: 'delete' | 'release'): Promise<void> {
+    const QueueUrl = this.#props.queueUrl;
+    for (let i = 0; i < messages.length; i += SQS.maxBatchEntries) {
+      const Entries = messages
+        .slice(i, i + SQS.maxBatchEntries)
+        .map((m, j) => ({ Id: String(j), ReceiptHandle: m.ReceiptHandle! }));
       try {
         const result = await this.#props.client.send(
-          new DeleteMessageBatchCommand({
-            QueueUrl: this.#props.queueUrl,
-            Entries: chunk.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle! })),
-          }),
+          how === 'delete'
+            ? new DeleteMessageBatchCommand({ QueueUrl, Entries })
+            : new ChangeMessageVisibilityBatchCommand({
+                QueueUrl,
+                Entries: Entries.map((e) => ({ ...e, VisibilityTimeout: 0 })),
+              }),
         );
-        this.stats.messagesDeleted += result.Successful?.length ?? 0;
-        for (const failure of result.Failed ?? [])
-          this.#report(new Error(`${failure.Code}: ${failure.Message}`), 'delete');
+        if (how === 'delete') this.stats.messagesDeleted += result.Successful?.length ?? 0;
+        for (const f of result.Failed ?? [])
+          this.#report(new Error(`${f.Code}: ${f.Message}`), 'delete');
       } catch (error) {
         this.#report(error, 'delete');
       }
-    }
-  }
-
-  /** Makes gathered messages visible again at once (used when stopping mid-gather). */
-  async #release(messages: readonly Message[]): Promise<void> {
-    for (const chunk of chunks(messages, SQS.maxBatchEntries)) {
-      await this.#props.client
-        .send(
-          new ChangeMessageVisibilityBatchCommand({
-            QueueUrl: this.#props.queueUrl,
-            Entries: chunk.map((m, i) => ({
-              Id: String(i),
-              ReceiptHandle: m.ReceiptHandle!,
-              VisibilityTimeout: 0,
-            })),
-          }),
-        )
-        .catch((error: unknown) => this.#report(error, 'delete'));
     }
   }
 }
