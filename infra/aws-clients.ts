@@ -57,9 +57,16 @@ function common(service: string, env: Env): CommonClientConfig {
   return config;
 }
 
-/** Kinesis client; retries are ours (per failed entry), so the SDK makes one attempt. */
-export function kinesisClient(env: Env = process.env): KinesisClient {
-  return new KinesisClient({ ...common('KINESIS', env), maxAttempts: 1 });
+/**
+ * Kinesis client. By default the SDK makes one attempt: the ingest path retries failed entries
+ * itself, and an SDK retry of a whole PutRecords on top would multiply attempts. Readers (the
+ * event source mapping) pass a higher `maxAttempts`.
+ */
+export function kinesisClient(
+  env: Env = process.env,
+  options: { readonly maxAttempts?: number } = {},
+): KinesisClient {
+  return new KinesisClient({ ...common('KINESIS', env), maxAttempts: options.maxAttempts ?? 1 });
 }
 
 export function dynamoDbClient(env: Env = process.env): DynamoDBClient {

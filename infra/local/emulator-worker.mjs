@@ -7,6 +7,10 @@ const { kind, options, host, port } = workerData;
 const factory =
   kind === 'kinesis' ? (await import('kinesalite')).default : (await import('dynalite')).default;
 const server = factory(options);
+// Node closes idle keep-alive sockets after 5 s; a client reusing one at that instant gets
+// "socket hang up". SDK clients keep sockets longer, so the server must outlast them.
+server.keepAliveTimeout = 65_000;
+server.headersTimeout = 66_000;
 
 server.once('error', (error) => parentPort.postMessage({ type: 'error', message: String(error) }));
 server.listen(port, host, () => {

@@ -20,7 +20,7 @@ export interface EndpointsFile {
   /** `POST` telemetry here with `x-api-key`. */
   readonly ingest: { readonly url: string; readonly apiKey: string };
   /** Base URL of the local API (`/v1/events`, `/v1/aggregates`). */
-  readonly api: { readonly url: string };
+  readonly api: { readonly url: string; readonly aggregates: string };
   readonly kinesis: {
     readonly endpoint: string;
     readonly streams: Readonly<Record<string, string>>;
@@ -28,6 +28,20 @@ export interface EndpointsFile {
   readonly dynamodb: {
     readonly endpoint: string;
     readonly tables: Readonly<Record<string, string>>;
+  };
+  /** Queue URLs by role. */
+  readonly sqs: { readonly endpoint: string; readonly queues: Readonly<Record<string, string>> };
+  /** Topic ARNs by role. */
+  readonly sns: { readonly endpoint: string; readonly topics: Readonly<Record<string, string>> };
+  readonly eventbridge: {
+    readonly endpoint: string;
+    readonly buses: Readonly<Record<string, string>>;
+  };
+  /** Firehose objects (the closed-window archive) are written under `archiveDir`. */
+  readonly firehose: {
+    readonly endpoint: string;
+    readonly deliveryStreams: Readonly<Record<string, string>>;
+    readonly archiveDir: string;
   };
   /** `export` these to point the SDK or the AWS CLI at the stack (`AWS_ENDPOINT_URL_<SERVICE>`). */
   readonly env: Readonly<Record<string, string>>;
