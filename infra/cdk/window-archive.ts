@@ -13,6 +13,7 @@ import {
 } from 'aws-cdk-lib/aws-kinesisfirehose';
 import { BlockPublicAccess, Bucket, BucketEncryption, type IBucket } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { FIREHOSE_S3_BUFFERING } from '../limits.ts';
 import { checkIntInRange } from './validate.ts';
 
 /** The literal prefix of archived windows; Firehose appends `YYYY/MM/DD/HH/` (UTC arrival time). */
@@ -44,8 +45,8 @@ export class WindowArchive extends Construct {
       'WindowArchive',
       'bufferingIntervalSeconds',
       props.bufferingIntervalSeconds ?? 60,
-      0,
-      900,
+      FIREHOSE_S3_BUFFERING.minIntervalSeconds,
+      FIREHOSE_S3_BUFFERING.maxIntervalSeconds,
     );
     this.bucket = new Bucket(this, 'Bucket', {
       encryption: BucketEncryption.S3_MANAGED,
@@ -64,7 +65,8 @@ export class WindowArchive extends Construct {
         // JSON lines of windows compress several-fold; Athena reads gzip as is.
         compression: Compression.GZIP,
         bufferingInterval: Duration.seconds(interval),
-        bufferingSize: Size.mebibytes(5),
+        // Whichever of size and interval is reached first delivers an object.
+        bufferingSize: Size.mebibytes(FIREHOSE_S3_BUFFERING.defaultSizeMiB),
       }),
     });
   }
