@@ -64,7 +64,9 @@ for (let round = -2; round < ROUNDS; round++) {
     const start = process.hrtime.bigint();
     run();
     const seconds = Number(process.hrtime.bigint() - start) / 1e9;
-    if (round >= 0) (rates[name] ??= []).push(RECORDS / seconds);
+    if (round < 0) continue;
+    rates[name] ??= [];
+    rates[name].push(RECORDS / seconds);
   }
 }
 const m = Object.fromEntries(Object.entries(rates).map(([k, v]) => [k, Math.round(median(v))]));
