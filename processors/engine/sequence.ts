@@ -28,3 +28,19 @@ export function recordPosition(sequenceNumber: string, subSequence: number): str
   }
   return `${sequenceNumber.padStart(SEQUENCE_NUMBER_DIGITS, '0')}.${String(subSequence).padStart(SUB_SEQUENCE_DIGITS, '0')}`;
 }
+
+const SUB_PAD = '0'.repeat(SUB_SEQUENCE_DIGITS);
+
+/**
+ * The positions of one Kinesis record's user records, the sequence number checked and padded
+ * once per record rather than once per user record (the hot path).
+ *
+ * @throws {SequenceNumberError} as {@link recordPosition}.
+ */
+export function positionsOf(sequenceNumber: string): (subSequence: number) => string {
+  const prefix = `${recordPosition(sequenceNumber, 0).slice(0, SEQUENCE_NUMBER_DIGITS)}.`;
+  return (sub) => {
+    const digits = String(sub);
+    return prefix + SUB_PAD.slice(digits.length) + digits;
+  };
+}

@@ -12,7 +12,7 @@ import { SchemaDecodeError } from '../../schemas/errors.ts';
 import type { DecodedEvent } from '../engine/batch-plan.ts';
 import { SequenceNumberError } from '../engine/errors.ts';
 import { eventIdHash } from '../engine/event-id-hash.ts';
-import { recordPosition } from '../engine/sequence.ts';
+import { positionsOf } from '../engine/sequence.ts';
 import { isValidEventTime } from '../windows/window.ts';
 
 /** Why a record is poison (decode reasons come from `schemas/errors.ts`, KPL ones from ingest). */
@@ -73,8 +73,9 @@ export function decodeBatch(
     sequenceNumbers.push(sequenceNumber);
     const data = Buffer.from(record.kinesis.data, 'base64');
     const where = { shardId, sequenceNumber, partitionKey, approximateArrivalTimestamp };
+    let positionOf: (sub: number) => string;
     try {
-      recordPosition(sequenceNumber, 0);
+      positionOf = positionsOf(sequenceNumber);
     } catch (error) {
       if (!(error instanceof SequenceNumberError)) throw error;
       poison.push({
@@ -116,7 +117,7 @@ export function decodeBatch(
         shardId,
         partitionKey: user.partitionKey,
         orderingKey: orderingUnit === 'shard' ? '' : partitionKey,
-        position: recordPosition(sequenceNumber, sub),
+        position: positionOf(sub),
         sequenceNumber,
         idHash: eventIdHash(outcome.event.eventId),
       });
