@@ -8,9 +8,11 @@ import { Duration, RemovalPolicy, Size } from 'aws-cdk-lib';
 import {
   Compression,
   DeliveryStream,
+  EnableLogging,
   S3Bucket,
   StreamEncryption,
 } from 'aws-cdk-lib/aws-kinesisfirehose';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { BlockPublicAccess, Bucket, BucketEncryption, type IBucket } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { FIREHOSE_S3_BUFFERING } from '../limits.ts';
@@ -32,6 +34,8 @@ export interface WindowArchiveProps {
   readonly bufferingIntervalSeconds?: number;
   /** The bucket holds the archive: kept when the stack is deleted. @default RemovalPolicy.RETAIN */
   readonly removalPolicy?: RemovalPolicy;
+  /** Of Firehose's delivery-error log. @default RetentionDays.ONE_MONTH */
+  readonly logRetention?: RetentionDays;
 }
 
 /** Delivery stream and bucket of the window archive. */
@@ -54,6 +58,11 @@ export class WindowArchive extends Construct {
       enforceSSL: true,
       removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
     });
+    // Firehose's own default log group keeps errors for two years and outlives the stack.
+    const errorLog = new LogGroup(this, 'DeliveryErrors', {
+      retention: props.logRetention ?? RetentionDays.ONE_MONTH,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
     this.deliveryStream = new DeliveryStream(this, 'DeliveryStream', {
       deliveryStreamName: props.deliveryStreamName,
       encryption: StreamEncryption.awsOwnedKey(),
@@ -64,6 +73,7 @@ export class WindowArchive extends Construct {
         errorOutputPrefix: ARCHIVE_ERROR_PREFIX,
         // JSON lines of windows compress several-fold; Athena reads gzip as is.
         compression: Compression.GZIP,
+        loggingConfig: new EnableLogging(errorLog),
         bufferingInterval: Duration.seconds(interval),
         // Whichever of size and interval is reached first delivers an object.
         bufferingSize: Size.mebibytes(FIREHOSE_S3_BUFFERING.defaultSizeMiB),

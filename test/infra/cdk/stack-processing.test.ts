@@ -165,6 +165,27 @@ describe('PipelineStack: processor', () => {
   });
 });
 
+describe('PipelineStack: logs', () => {
+  it('keeps every log group (functions and Firehose errors) a month, and deletes it with the stack', () => {
+    const groups = Object.values(s.template.findResources('AWS::Logs::LogGroup'));
+    expect(groups).toHaveLength(5);
+    for (const group of groups) {
+      expect(group).toMatchObject({
+        Properties: { RetentionInDays: 30 },
+        DeletionPolicy: 'Delete',
+      });
+    }
+    s.template.hasResourceProperties('AWS::KinesisFirehose::DeliveryStream', {
+      ExtendedS3DestinationConfiguration: Match.objectLike({
+        CloudWatchLoggingOptions: Match.objectLike({
+          Enabled: true,
+          LogGroupName: { Ref: s.logicalId(s.stack.archive.node.findChild('DeliveryErrors')) },
+        }),
+      }),
+    });
+  });
+});
+
 describe('PipelineStack: options', () => {
   it('puts resourceNamePrefix before every name and subscribes alertEmail', () => {
     const dev = synthPipeline({ resourceNamePrefix: 'dev-', alertEmail: 'oncall@example.com' });
