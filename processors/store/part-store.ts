@@ -20,7 +20,6 @@ import {
 import { DYNAMODB } from '../../infra/limits.ts';
 import type { StoredPart } from '../engine/absorb.ts';
 import type { PartKey } from '../engine/batch-plan.ts';
-import { NO_MARK } from '../engine/sequence.ts';
 import { AggregateStoreError, isConditionalCheckFailed } from './errors.ts';
 import { closedWindowSk, partSk, seriesPk, windowStartKey } from './keys.ts';
 import { decodePartState, encodePartState } from './part-state-codec.ts';

@@ -196,7 +196,12 @@ async function run(s: Scenario, seed: number, allowedLatenessMillis: number) {
     return r < 0.04 ? 'fail-before' : r < 0.08 ? 'fail-after' : 'pass';
   });
   const late: LateEventReport[] = [];
-  const lateSink: LateEventSink = { sendLate: async (reports) => (late.push(...reports), []) };
+  const lateSink: LateEventSink = {
+    sendLate: async (reports) => {
+      late.push(...reports);
+      return [];
+    },
+  };
   const handler = createProcessorHandler({
     tableName,
     dynamoDb: client,

@@ -48,6 +48,7 @@ describe('positionsOf', () => {
   it('gives the same positions as recordPosition', async () => {
     const { positionsOf, recordPosition } = await import('../../../processors/engine/sequence.ts');
     const seq = '49654321098765432109876543210987654321098765432109876543';
-    for (const sub of [0, 7, 123_456, 9_999_999_999]) expect(positionsOf(seq)(sub)).toBe(recordPosition(seq, sub));
+    for (const sub of [0, 7, 123_456, 9_999_999_999])
+      expect(positionsOf(seq)(sub)).toBe(recordPosition(seq, sub));
   });
 });

@@ -81,8 +81,8 @@ export async function deliverAll(
     const byLane = new Map<number, KinesisStreamRecord[]>();
     for (const r of records) {
       const lane = laneOf(r.kinesis.partitionKey);
-      let list = byLane.get(lane);
-      if (!list) byLane.set(lane, (list = []));
+      const list = byLane.get(lane) ?? [];
+      byLane.set(lane, list);
       list.push(r);
     }
     for (const list of byLane.values())
