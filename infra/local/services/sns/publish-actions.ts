@@ -149,7 +149,7 @@ export function publishActions(store: SnsStore, deliveries: Deliveries) {
       }
       const topic = store.topic(arn!);
       const { notification } = prepare(topic, params);
-      deliveries.publish(topic, notification);
+      deliveries.publish(topic, [notification]);
       return { MessageId: notification.messageId };
     },
 
@@ -185,7 +185,10 @@ export function publishActions(store: SnsStore, deliveries: Deliveries) {
         }
       }
       if (total > SNS.maxMessageBytes) throw SNS_ERRORS.batchRequestTooLong(total);
-      for (const { notification } of successful) deliveries.publish(topic, notification);
+      deliveries.publish(
+        topic,
+        successful.map((s) => s.notification),
+      );
       return {
         Successful: {
           member: successful.map((s) => ({ Id: s.Id, MessageId: s.notification.messageId })),
