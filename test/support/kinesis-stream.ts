@@ -32,6 +32,10 @@ export async function startTestStream(
     AWS_ENDPOINT_URL_KINESIS: emulators.kinesisEndpoint,
   });
   await client.send(new CreateStreamCommand({ StreamName: streamName, ShardCount: shardCount }));
+  await waitUntilStreamExists(
+    { client, maxWaitTime: 20, minDelay: 0.05, maxDelay: 0.2 },
+    { StreamName: streamName },
+  );
   return {
     emulators,
     client,

@@ -1,3 +1,4 @@
+import { CreateStreamCommand, waitUntilStreamExists } from '@aws-sdk/client-kinesis';
 import type { KinesisStreamEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MemoryCheckpointStore } from '../../../../infra/local/hosting/checkpoints.ts';
@@ -27,9 +28,13 @@ afterAll(async () => {
 
 /** A fresh one-shard stream per test, on the shared emulator, so tests cannot see each other's records. */
 async function freshStream(shards = 1): Promise<string> {
-  const { CreateStreamCommand } = await import('@aws-sdk/client-kinesis');
   const name = `esm-${nextStream++}`;
   await stream.client.send(new CreateStreamCommand({ StreamName: name, ShardCount: shards }));
+  // kinesalite answers CreateStream before the stream is readable, even with createStreamMs 0.
+  await waitUntilStreamExists(
+    { client: stream.client, maxWaitTime: 20, minDelay: 0.05, maxDelay: 0.2 },
+    { StreamName: name },
+  );
   return name;
 }
 
