@@ -4,6 +4,7 @@ import {
   CreateStreamCommand,
   type KinesisClient,
   PutRecordsCommand,
+  waitUntilStreamExists,
 } from '@aws-sdk/client-kinesis';
 import { kinesisClient } from '../../infra/aws-clients.ts';
 import { type Emulators, startEmulators } from '../../infra/local/emulators.ts';
