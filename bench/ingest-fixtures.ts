@@ -14,7 +14,7 @@ export function benchEvent(i: number): TelemetryEvent {
     metric: ['cpu.utilization', 'mem.used.bytes', 'disk.io.wait', 'net.rx.bytes'][i % 4]!,
     value: Math.round(Math.abs(Math.sin(i)) * 1e6) / 1e3,
     timestamp: 1_735_689_600_000 + i * 37,
-    ...(i % 3 === 0 ? { attributes: { region: 'eu-west-1' } } : {}),
+    attributes: { region: i % 3 === 0 ? 'eu-west-1' : 'us-east-2' },
   };
 }
 

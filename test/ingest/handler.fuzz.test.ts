@@ -76,7 +76,7 @@ describe('ingest handler under fuzzing', () => {
           await check(body, type, b64);
         },
       ),
-      { numRuns: 300 },
+      { numRuns: 200 },
     );
   });
 
@@ -98,7 +98,7 @@ describe('ingest handler under fuzzing', () => {
           );
         },
       ),
-      { numRuns: 150 },
+      { numRuns: 100 },
     );
   });
 
