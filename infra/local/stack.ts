@@ -117,6 +117,10 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       ALERTS_TOPIC_ARN: services.topicArns.alerts,
       REMEDIATION_QUEUE_URL: services.queueUrls.remediation,
       INGEST_API_KEYS: options.apiKey ?? randomBytes(16).toString('hex'),
+      // The processor keeps sequence marks per shard at 1, per partition key above 1.
+      PARALLELIZATION_FACTOR: String(
+        options.processorEventSource?.parallelizationFactor ?? PROCESSOR_ESM.parallelizationFactor,
+      ),
       ...options.handlerEnv,
     };
 
