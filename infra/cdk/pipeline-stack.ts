@@ -71,15 +71,6 @@ export class PipelineStack extends Stack {
 
     this.archive = new WindowArchive(this, 'WindowArchive', {
       deliveryStreamName: names.windowArchive,
-    });
-    this.processing = new StreamProcessing(this, 'StreamProcessing', {
-      streamName: names.stream,
-      tableName: names.table,
-      processorDlqName: names.processorDlq,
-      lateEventsQueueName: names.lateEvents,
-      processorEntry: entry('processor'),
-      archive: this.archive.deliveryStream,
-      ...windows,
       ...logs,
     });
     this.alerting = new Alerting(this, 'Alerting', {
@@ -88,6 +79,17 @@ export class PipelineStack extends Stack {
       remediationQueueName: names.remediation,
       remediationDlqName: names.remediationDlq,
       ...(props.alertEmail !== undefined ? { alertEmail: props.alertEmail } : {}),
+    });
+    this.processing = new StreamProcessing(this, 'StreamProcessing', {
+      streamName: names.stream,
+      tableName: names.table,
+      processorDlqName: names.processorDlq,
+      lateEventsQueueName: names.lateEvents,
+      processorEntry: entry('processor'),
+      archive: this.archive.deliveryStream,
+      bus: this.alerting.bus,
+      ...windows,
+      ...logs,
     });
     this.ingestApi = new IngestApi(this, 'IngestApi', {
       stream: this.processing.stream,
@@ -101,7 +103,8 @@ export class PipelineStack extends Stack {
       entry: entry('sweep'),
       table: this.processing.table,
       archive: this.archive.deliveryStream,
-      ...windows,
+      bus: this.alerting.bus,
+      settingsEnvironment: this.processing.settingsEnvironment,
       ...logs,
     });
     this.alarms = new PipelineAlarms(this, 'Alarms', {

@@ -7,6 +7,7 @@
 
 import { Duration } from 'aws-cdk-lib';
 import type { Table } from 'aws-cdk-lib/aws-dynamodb';
+import type { EventBus } from 'aws-cdk-lib/aws-events';
 import { Stream, StreamEncryption, StreamMode } from 'aws-cdk-lib/aws-kinesis';
 import type { IDeliveryStream } from 'aws-cdk-lib/aws-kinesisfirehose';
 import { StartingPosition } from 'aws-cdk-lib/aws-lambda';
@@ -21,9 +22,9 @@ import type { HandlerEntry } from './handler-entries.ts';
 import { PipelineFunction } from './pipeline-function.ts';
 import { checkIntInRange } from './validate.ts';
 import {
-  checkWindowSettings,
+  checkProcessorSettings,
+  processorSettingsEnvironment,
   type WindowSettings,
-  windowSettingsEnvironment,
 } from './window-settings.ts';
 
 /** Event source mapping settings, shaped like `PROCESSOR_ESM`. */
@@ -51,6 +52,8 @@ export interface StreamProcessingProps {
   readonly processorEntry: HandlerEntry;
   /** Closed windows go here (`ARCHIVE_DELIVERY_STREAM`). */
   readonly archive: IDeliveryStream;
+  /** The anomalies bus (`EVENT_BUS_NAME`), where the anomaly detector on closed windows puts events. */
+  readonly bus: EventBus;
   /** @default STREAMS.telemetry.shardCount */
   readonly shardCount?: number;
   /** @default PROCESSOR_ESM */
@@ -71,12 +74,21 @@ export class StreamProcessing extends Construct {
   readonly processorDlq: Queue;
   readonly lateEventsQueue: Queue;
   readonly processor: PipelineFunction;
+  /**
+   * The processor's settings (windows, parallelization factor) as environment variables: the
+   * sweep closes windows by the same rules, so it gets exactly these.
+   */
+  readonly settingsEnvironment: Readonly<Record<string, string>>;
 
   constructor(scope: Construct, id: string, props: StreamProcessingProps) {
     super(scope, id);
     const esm = props.esm ?? PROCESSOR_ESM;
     checkEsm(esm);
-    checkWindowSettings('StreamProcessing', props.windowSettings);
+    this.settingsEnvironment = processorSettingsEnvironment(
+      props.windowSettings ?? {},
+      esm.parallelizationFactor,
+    );
+    checkProcessorSettings('StreamProcessing', this.settingsEnvironment);
     // The upper bound is the account's shard quota, which only Kinesis knows.
     const shardCount = checkIntInRange(
       'StreamProcessing',
@@ -121,7 +133,8 @@ export class StreamProcessing extends Construct {
         DLQ_URL: this.processorDlq.queueUrl,
         LATE_EVENTS_QUEUE_URL: this.lateEventsQueue.queueUrl,
         ARCHIVE_DELIVERY_STREAM: props.archive.deliveryStreamName,
-        ...windowSettingsEnvironment(props.windowSettings),
+        EVENT_BUS_NAME: props.bus.eventBusName,
+        ...this.settingsEnvironment,
       },
     });
     const fn = this.processor.function;
@@ -129,6 +142,7 @@ export class StreamProcessing extends Construct {
     this.processorDlq.grantSendMessages(fn);
     this.lateEventsQueue.grantSendMessages(fn);
     props.archive.grantPutRecords(fn);
+    props.bus.grantPutEventsTo(fn);
 
     // The event source grants the stream reads and, through SqsDlq, sends to the DLQ.
     fn.addEventSource(

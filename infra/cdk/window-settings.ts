@@ -1,7 +1,8 @@
 /**
- * Window settings of the processor and the sweep, rendered as the environment variables their
- * handlers read. Each setting is optional: an unset one leaves the handler's own default in force,
- * so a default lives in one place (`processors/kinesis/config.ts`), not here as well.
+ * Settings of the processor and the sweep, rendered as the environment variables their handlers
+ * read (`processorConfigFromEnv`). Each window setting is optional: an unset one leaves the
+ * handler's own default in force, so a default lives in one place (`processors/kinesis/config.ts`),
+ * not here as well.
  */
 
 import { processorConfigFromEnv, resolveProcessorConfig } from '../../processors/kinesis/config.ts';
@@ -22,32 +23,42 @@ export interface WindowSettings {
   readonly retentionSeconds?: number;
 }
 
-/** The environment variables of `settings`, only those that are set. */
-export function windowSettingsEnvironment(settings: WindowSettings = {}): Record<string, string> {
-  const env: Record<string, string> = {};
-  if (settings.tumblingSizesMillis !== undefined)
+/**
+ * The settings part of the processor's environment: the window settings that are set, and the
+ * event source mapping's parallelization factor, from which the processor picks its ordering
+ * unit (the shard when 1, the partition key above).
+ */
+export function processorSettingsEnvironment(
+  settings: WindowSettings,
+  parallelizationFactor: number,
+): Record<string, string> {
+  const env: Record<string, string> = { PARALLELIZATION_FACTOR: String(parallelizationFactor) };
+  if (settings.tumblingSizesMillis !== undefined) {
     env.WINDOW_SIZES_MILLIS = settings.tumblingSizesMillis.join(',');
-  if (settings.hopping !== undefined)
+  }
+  if (settings.hopping !== undefined) {
     env.HOPPING_WINDOWS_MILLIS = settings.hopping
       .map((h) => `${h.sizeMillis}/${h.slideMillis}`)
       .join(',');
-  if (settings.allowedLatenessMillis !== undefined)
+  }
+  if (settings.allowedLatenessMillis !== undefined) {
     env.ALLOWED_LATENESS_MILLIS = String(settings.allowedLatenessMillis);
+  }
   if (settings.idleTimeoutMillis !== undefined)
     env.IDLE_TIMEOUT_MILLIS = String(settings.idleTimeoutMillis);
-  if (settings.retentionSeconds !== undefined)
+  if (settings.retentionSeconds !== undefined) {
     env.AGGREGATE_RETENTION_SECONDS = String(settings.retentionSeconds);
+  }
   return env;
 }
 
 /**
- * Checks `settings` with the processor's own parser and validator, so a setting the handler
- * would reject at cold start fails `cdk synth` instead, with the handler's message.
+ * Checks a settings environment with the processor's own parser and validator, so a setting the
+ * handler would reject at cold start fails `cdk synth` instead, with the handler's message.
  */
-export function checkWindowSettings(where: string, settings: WindowSettings = {}): void {
-  const env = { TABLE_NAME: 'synth-time-check', ...windowSettingsEnvironment(settings) };
+export function checkProcessorSettings(where: string, env: Readonly<Record<string, string>>): void {
   try {
-    const config = processorConfigFromEnv(env);
+    const config = processorConfigFromEnv({ TABLE_NAME: 'synth-time-check', ...env });
     config.dynamoDb.destroy();
     resolveProcessorConfig(config);
   } catch (error) {
@@ -55,9 +66,9 @@ export function checkWindowSettings(where: string, settings: WindowSettings = {}
     throw new InfraPropsError(
       {
         where,
-        setting: `windowSettings (${error.setting})`,
+        setting: `processor settings (${error.setting})`,
         expected: 'accepted by the processor',
-        received: settings,
+        received: env,
       },
       error.message,
     );

@@ -7,7 +7,7 @@
 
 import { Duration } from 'aws-cdk-lib';
 import type { Table } from 'aws-cdk-lib/aws-dynamodb';
-import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
+import { type EventBus, Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import type { IDeliveryStream } from 'aws-cdk-lib/aws-kinesisfirehose';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -16,11 +16,7 @@ import { InfraPropsError } from './errors.ts';
 import type { HandlerEntry } from './handler-entries.ts';
 import { PipelineFunction } from './pipeline-function.ts';
 import { checkIntInRange } from './validate.ts';
-import {
-  checkWindowSettings,
-  type WindowSettings,
-  windowSettingsEnvironment,
-} from './window-settings.ts';
+import { checkProcessorSettings } from './window-settings.ts';
 
 /** Props of {@link WindowSweep}. */
 export interface WindowSweepProps {
@@ -28,8 +24,10 @@ export interface WindowSweepProps {
   readonly table: Table;
   /** Windows the sweep closes are archived here, as the processor's are. */
   readonly archive: IDeliveryStream;
-  /** The processor's, so both close windows by the same rules. */
-  readonly windowSettings?: WindowSettings;
+  /** Closed windows' anomalies go here, as the processor's do. */
+  readonly bus: EventBus;
+  /** `StreamProcessing.settingsEnvironment`: the sweep closes windows by the processor's rules. */
+  readonly settingsEnvironment: Readonly<Record<string, string>>;
   /** Minutes between sweeps. @default 1 */
   readonly intervalMinutes?: number;
   /** Below the interval, so sweeps do not pile up. @default 50 */
@@ -62,7 +60,7 @@ export class WindowSweep extends Construct {
         received: timeout,
       });
     }
-    checkWindowSettings('WindowSweep', props.windowSettings);
+    checkProcessorSettings('WindowSweep', props.settingsEnvironment);
 
     this.sweep = new PipelineFunction(this, 'Sweep', {
       entry: props.entry,
@@ -72,12 +70,14 @@ export class WindowSweep extends Construct {
       environment: {
         TABLE_NAME: props.table.tableName,
         ARCHIVE_DELIVERY_STREAM: props.archive.deliveryStreamName,
-        ...windowSettingsEnvironment(props.windowSettings),
+        EVENT_BUS_NAME: props.bus.eventBusName,
+        ...props.settingsEnvironment,
       },
       ...(props.logRetention !== undefined ? { logRetention: props.logRetention } : {}),
     });
     props.table.grantReadWriteData(this.sweep.function);
     props.archive.grantPutRecords(this.sweep.function);
+    props.bus.grantPutEventsTo(this.sweep.function);
 
     this.schedule = new Rule(this, 'Schedule', {
       description: 'Invokes the window sweep',

@@ -1,6 +1,7 @@
 import { rmSync } from 'node:fs';
 import { CfnParameter, Stack } from 'aws-cdk-lib';
 import type { Table } from 'aws-cdk-lib/aws-dynamodb';
+import { EventBus } from 'aws-cdk-lib/aws-events';
 import { Stream } from 'aws-cdk-lib/aws-kinesis';
 import type { DeliveryStream } from 'aws-cdk-lib/aws-kinesisfirehose';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -35,6 +36,7 @@ function fixture() {
     archive: archive.deliveryStream as DeliveryStream,
     stream: new Stream(stack, 'Stream'),
     table: new AggregatesTable(stack, 'Table', { tableName: 'table' }).table as Table,
+    bus: new EventBus(stack, 'Bus'),
   };
 }
 
@@ -47,6 +49,7 @@ function processing(overrides: Partial<ConstructorParameters<typeof StreamProces
     lateEventsQueueName: 'l',
     processorEntry: resolveEntry('processor'),
     archive: f.archive,
+    bus: f.bus,
     ...overrides,
   });
 }
@@ -156,6 +159,8 @@ describe('other constructs', () => {
           entry: resolveEntry('sweep'),
           table: f.table,
           archive: f.archive,
+          bus: f.bus,
+          settingsEnvironment: {},
           timeoutSeconds: 60,
         }),
     );

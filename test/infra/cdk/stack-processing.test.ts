@@ -80,7 +80,7 @@ describe('PipelineStack: processor', () => {
     });
   });
 
-  it('names the real table, queues and delivery stream in the processor environment', () => {
+  it('names the real table, queues, delivery stream and bus in the processor environment', () => {
     const p = s.stack.processing;
     s.template.hasResourceProperties('AWS::Lambda::Function', {
       Handler: `index.${HANDLER_ENTRIES.processor.exportName}`,
@@ -94,6 +94,9 @@ describe('PipelineStack: processor', () => {
           DLQ_URL: ref(s.logicalId(p.processorDlq)),
           LATE_EVENTS_QUEUE_URL: ref(s.logicalId(p.lateEventsQueue)),
           ARCHIVE_DELIVERY_STREAM: ref(s.logicalId(s.stack.archive.deliveryStream)),
+          EVENT_BUS_NAME: ref(s.logicalId(s.stack.alerting.bus)),
+          // The processor orders by shard only when told the mapping does not parallelize.
+          PARALLELIZATION_FACTOR: String(PROCESSOR_ESM.parallelizationFactor),
         },
       },
     });
@@ -121,6 +124,9 @@ describe('PipelineStack: processor', () => {
         'firehose:PutRecordBatch',
       ),
     ).toBe(true);
+    expect(actionsOn(s.template, fn, s.logicalId(s.stack.alerting.bus))).toEqual(
+      new Set(['events:PutEvents']),
+    );
     const onStream = actionsOn(s.template, fn, s.logicalId(p.stream));
     expect(onStream.has('kinesis:GetRecords')).toBe(true);
     expect(onStream.has('kinesis:PutRecords')).toBe(false);
@@ -141,7 +147,7 @@ describe('PipelineStack: processor', () => {
     });
   });
 
-  it('invokes the sweep every minute with the processor table and archive', () => {
+  it('invokes the sweep every minute with the processor table, archive, bus and settings', () => {
     const sweep = s.logicalId(s.stack.sweep.sweep.function);
     s.template.hasResourceProperties('AWS::Events::Rule', {
       ScheduleExpression: 'rate(1 minute)',
@@ -154,9 +160,14 @@ describe('PipelineStack: processor', () => {
         Variables: Match.objectLike({
           TABLE_NAME: ref(s.logicalId(s.stack.processing.table)),
           ARCHIVE_DELIVERY_STREAM: ref(s.logicalId(s.stack.archive.deliveryStream)),
+          EVENT_BUS_NAME: ref(s.logicalId(s.stack.alerting.bus)),
+          PARALLELIZATION_FACTOR: String(PROCESSOR_ESM.parallelizationFactor),
         }),
       },
     });
+    expect(
+      actionsOn(s.template, sweep, s.logicalId(s.stack.alerting.bus)).has('events:PutEvents'),
+    ).toBe(true);
     expect(
       actionsOn(s.template, sweep, s.logicalId(s.stack.processing.table)).has(
         'dynamodb:UpdateItem',
