@@ -30,11 +30,12 @@ import { lambdaContext } from './lambda-context.ts';
 
 export { toSqsRecord };
 
+/** What a handler resolves to: nothing, or a batch response. */
+// biome-ignore lint/suspicious/noConfusingVoidType: a handler that returns nothing resolves to void, as with aws-lambda's own SQSHandler.
+export type SqsHandlerResult = SQSBatchResponse | undefined | void;
+
 /** An SQS-triggered handler as Lambda invokes it. */
-export type SqsHandler = (
-  event: SQSEvent,
-  context: Context,
-) => Promise<SQSBatchResponse | undefined | void>;
+export type SqsHandler = (event: SQSEvent, context: Context) => Promise<SqsHandlerResult>;
 
 /** Options of {@link SqsEventSource}. */
 export interface SqsEventSourceProps {
@@ -231,7 +232,7 @@ export class SqsEventSource {
     });
     this.stats.invocations += 1;
     this.stats.messagesDelivered += batch.length;
-    let response: SQSBatchResponse | undefined | void;
+    let response: SQSBatchResponse | undefined;
     let timer: NodeJS.Timeout | undefined;
     try {
       const timeout = new Promise<never>((_, reject) => {
@@ -240,7 +241,7 @@ export class SqsEventSource {
           timeoutMillis,
         );
       });
-      response = await Promise.race([p.handler(event, context), timeout]);
+      response = (await Promise.race([p.handler(event, context), timeout])) ?? undefined;
     } catch (error) {
       // The whole batch failed: leave every message to return after its visibility timeout.
       this.stats.functionErrors += 1;
@@ -261,7 +262,7 @@ export class SqsEventSource {
   /** The ids the response reports failed, or undefined when the response fails the batch. */
   #failedIds(
     batch: readonly Message[],
-    response: SQSBatchResponse | undefined | void,
+    response: SQSBatchResponse | undefined,
   ): Set<string> | undefined {
     const failures = response?.batchItemFailures ?? [];
     const inBatch = new Set(batch.map((m) => m.MessageId!));

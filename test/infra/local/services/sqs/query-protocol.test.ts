@@ -75,36 +75,57 @@ describe('SQS endpoint: query protocol (AWS SDK v3 client with its query seriali
   it('creates, finds, lists, describes and deletes queues', async () => {
     const name = uniqueName('query');
     const { QueueUrl } = await client.send(
-      new CreateQueueCommand({ QueueName: name, Attributes: { VisibilityTimeout: '9' }, tags: { team: 'ops' } }),
+      new CreateQueueCommand({
+        QueueName: name,
+        Attributes: { VisibilityTimeout: '9' },
+        tags: { team: 'ops' },
+      }),
     );
     const found = await client.send(new GetQueueUrlCommand({ QueueName: name }));
     const listed = await client.send(new ListQueuesCommand({ QueueNamePrefix: name }));
-    await client.send(new SetQueueAttributesCommand({ QueueUrl, Attributes: { DelaySeconds: '0' } }));
-    const { Attributes } = await client.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['All'] }));
+    await client.send(
+      new SetQueueAttributesCommand({ QueueUrl, Attributes: { DelaySeconds: '0' } }),
+    );
+    const { Attributes } = await client.send(
+      new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['All'] }),
+    );
     const tags = await client.send(new ListQueueTagsCommand({ QueueUrl }));
     await client.send(new PurgeQueueCommand({ QueueUrl }));
     await client.send(new DeleteQueueCommand({ QueueUrl }));
     expect(found.QueueUrl).toBe(QueueUrl);
     expect(listed.QueueUrls).toEqual([QueueUrl]);
-    expect(Attributes).toMatchObject({ VisibilityTimeout: '9', QueueArn: `arn:aws:sqs:us-east-1:000000000000:${name}` });
+    expect(Attributes).toMatchObject({
+      VisibilityTimeout: '9',
+      QueueArn: `arn:aws:sqs:us-east-1:000000000000:${name}`,
+    });
     expect(tags.Tags).toEqual({ team: 'ops' });
-    await expect(client.send(new GetQueueUrlCommand({ QueueName: name }))).rejects.toBeInstanceOf(QueueDoesNotExist);
+    await expect(client.send(new GetQueueUrlCommand({ QueueName: name }))).rejects.toBeInstanceOf(
+      QueueDoesNotExist,
+    );
   });
 
   it('sends, receives and deletes messages with attributes and MD5s', async () => {
     // arrange
-    const { QueueUrl } = await client.send(new CreateQueueCommand({ QueueName: uniqueName('query') }));
+    const { QueueUrl } = await client.send(
+      new CreateQueueCommand({ QueueName: uniqueName('query') }),
+    );
     const MessageAttributes = {
       kind: { DataType: 'String', StringValue: 'a&b <c>' },
       raw: { DataType: 'Binary', BinaryValue: new Uint8Array([9, 8, 7]) },
     };
     // act
-    const sent = await client.send(new SendMessageCommand({ QueueUrl, MessageBody: 'line\r\nnext & <more>', MessageAttributes }));
+    const sent = await client.send(
+      new SendMessageCommand({ QueueUrl, MessageBody: 'line\r\nnext & <more>', MessageAttributes }),
+    );
     const batch = await client.send(
       new SendMessageBatchCommand({
         QueueUrl,
         Entries: [
-          { Id: 'one', MessageBody: 'b1', MessageAttributes: { n: { DataType: 'Number', StringValue: '1' } } },
+          {
+            Id: 'one',
+            MessageBody: 'b1',
+            MessageAttributes: { n: { DataType: 'Number', StringValue: '1' } },
+          },
           { Id: 'two', MessageBody: 'b2' },
         ],
       }),
@@ -141,14 +162,18 @@ describe('SQS endpoint: query protocol (AWS SDK v3 client with its query seriali
   });
 
   it('reports batch failures and whole-request errors with AWS codes', async () => {
-    const { QueueUrl } = await client.send(new CreateQueueCommand({ QueueName: uniqueName('query') }));
+    const { QueueUrl } = await client.send(
+      new CreateQueueCommand({ QueueName: uniqueName('query') }),
+    );
     const failed = await client.send(
       new ChangeMessageVisibilityBatchCommand({
         QueueUrl,
         Entries: [{ Id: 'bad', ReceiptHandle: 'nonsense', VisibilityTimeout: 5 }],
       }),
     );
-    expect(failed.Failed).toEqual([expect.objectContaining({ Id: 'bad', Code: 'ReceiptHandleIsInvalid', SenderFault: true })]);
+    expect(failed.Failed).toEqual([
+      expect.objectContaining({ Id: 'bad', Code: 'ReceiptHandleIsInvalid', SenderFault: true }),
+    ]);
     await expect(
       client.send(
         new SendMessageBatchCommand({
@@ -160,7 +185,9 @@ describe('SQS endpoint: query protocol (AWS SDK v3 client with its query seriali
   });
 
   it('accepts the queue named by the request path, as older clients send it', async () => {
-    const { QueueUrl } = await client.send(new CreateQueueCommand({ QueueName: uniqueName('query') }));
+    const { QueueUrl } = await client.send(
+      new CreateQueueCommand({ QueueName: uniqueName('query') }),
+    );
     const response = await fetch(QueueUrl!, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
