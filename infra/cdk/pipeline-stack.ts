@@ -59,8 +59,10 @@ export class PipelineStack extends Stack {
     const windows =
       props.windowSettings !== undefined ? { windowSettings: props.windowSettings } : {};
 
-    // A NoEcho parameter: the keys are in no file, template or CloudFormation console; the
-    // ingest handler reads them from its environment, as it does in the local stack.
+    // A NoEcho parameter: the keys are in no file or template and CloudFormation masks them.
+    // The ingest handler reads them from its environment, as in the local stack, so they do
+    // sit in the function's configuration (encrypted at rest, readable with
+    // lambda:GetFunctionConfiguration): the trade for keeping one code path.
     const apiKeys = new CfnParameter(this, 'IngestApiKeys', {
       type: 'String',
       noEcho: true,

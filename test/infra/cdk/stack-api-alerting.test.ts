@@ -2,6 +2,7 @@ import { Match } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ANOMALY_EVENT_SOURCE } from '../../../infra/cdk/anomaly-events.ts';
 import { HANDLER_ENTRIES } from '../../../infra/cdk/handler-entries.ts';
+import { API_KEYS_PATTERN } from '../../../infra/cdk/pipeline-stack.ts';
 import { API, BUSES, QUEUES, TOPICS } from '../../../infra/resources.ts';
 import { type Synthesized, synthPipeline } from './synth.ts';
 import { actionsOn, routesOf } from './template-queries.ts';
@@ -58,6 +59,7 @@ describe('PipelineStack: ingest and query API', () => {
       Type: 'String',
       NoEcho: true,
       Default: Match.absent(),
+      AllowedPattern: API_KEYS_PATTERN,
     });
     s.template.hasResourceProperties('AWS::Lambda::Function', {
       Handler: `index.${HANDLER_ENTRIES.ingest.exportName}`,
@@ -70,6 +72,24 @@ describe('PipelineStack: ingest and query API', () => {
         },
       },
     });
+  });
+
+  it('accepts comma-separated keys of 16+ URL-safe characters, nothing else', () => {
+    const pattern = new RegExp(API_KEYS_PATTERN);
+    const key = 'a1B2c3D4e5F6g7H8';
+    for (const ok of [key, `${key},${key}x`, 'x'.repeat(64), `${key}-._~`])
+      expect(pattern.test(ok)).toBe(true);
+    for (const bad of [
+      '',
+      key.slice(1),
+      `${key},`,
+      `${key}, ${key}`,
+      `${key} `,
+      `${key};${key}`,
+      `${key}\n`,
+    ]) {
+      expect(pattern.test(bad)).toBe(false);
+    }
   });
 
   it('lets ingest write to the stream and nothing else, and query only read the table', () => {
