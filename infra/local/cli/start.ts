@@ -9,8 +9,8 @@ import { resolve } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 import { EventFactory } from '../load/events.ts';
 import { runLoad } from '../load/generator.ts';
-import { countAggregated } from '../load/read-back.ts';
-import { httpSender } from '../load/sender.ts';
+import { countAggregated, queueDepth } from '../load/read-back.ts';
+import { producerSender } from '../load/sender.ts';
 import { formatSummary, summarize } from '../load/summary.ts';
 import { startLocalStack } from '../stack.ts';
 
@@ -57,7 +57,8 @@ try {
   const { sources: factorySources, metrics: factoryMetrics } = new EventFactory({
     sources: Math.round(options.sources),
   });
-  const progress = await runLoad(httpSender(stack.endpoints.ingest), {
+  const sender = producerSender(stack.endpoints.ingest);
+  const progress = await runLoad(sender.send, {
     rate: options.rate,
     durationSeconds: options.duration,
     sources: Math.round(options.sources),
@@ -66,6 +67,7 @@ try {
         `  ${(p.elapsedMillis / 1000).toFixed(0).padStart(4)} s  sent ${p.sent}  accepted ${p.accepted}  rejected ${p.rejected}  failed ${p.failed}  processor batches ${stack.processorEventSource.stats.invocations}`,
       ),
   });
+  await sender.close();
   const loadEnded = Date.now();
   log(`load done: ${progress.sent} sent, ${progress.accepted} accepted; waiting for the processor`);
 
@@ -89,6 +91,9 @@ try {
     aggregated,
     drainSeconds: (Date.now() - loadEnded) / 1000,
     processorInvocations: stack.processorEventSource.stats.invocations,
+    requests: sender.producer.stats.requests,
+    lateEvents: await queueDepth(stack.env, stack.services.queueUrls.lateEvents),
+    deadLettered: await queueDepth(stack.env, stack.services.queueUrls.processorDlq),
   });
   log('');
   log(formatSummary(summary));

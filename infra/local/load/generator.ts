@@ -26,7 +26,7 @@ export interface LoadOptions extends EventFactoryOptions {
   readonly durationSeconds: number;
   /** Pacing tick; each tick sends what is due. @default 50 */
   readonly tickMillis?: number;
-  /** Requests in flight at once; when all are busy, the generator falls behind and says so. @default 16 */
+  /** Batches awaiting their outcomes at once; past that the generator waits (and falls behind). @default 64 */
   readonly maxInFlight?: number;
   /** Called about once a second with the running totals. */
   readonly onProgress?: (progress: LoadProgress) => void;
@@ -40,7 +40,7 @@ export interface LoadProgress {
   failed: number;
   requests: number;
   elapsedMillis: number;
-  /** Latency of each request, millis, in completion order. */
+  /** Per batch handed to the sender: millis until every record in it had its outcome. */
   readonly latenciesMillis: number[];
 }
 
@@ -55,7 +55,7 @@ export async function runLoad(send: Sender, options: LoadOptions): Promise<LoadP
   }
   const factory = new EventFactory(options);
   const tick = options.tickMillis ?? 50;
-  const maxInFlight = options.maxInFlight ?? 16;
+  const maxInFlight = options.maxInFlight ?? 64;
   const total = Math.round(options.rate * options.durationSeconds);
   const progress: LoadProgress = {
     sent: 0,

@@ -3,8 +3,9 @@
  * summary's `aggregated` is what a user of `GET /v1/aggregates` would see, parts merged.
  */
 
+import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { queryWindows, type WindowView } from '../../../processors/query/query-windows.ts';
-import { dynamoDbClient } from '../../aws-clients.ts';
+import { dynamoDbClient, sqsClient } from '../../aws-clients.ts';
 import { type Env, requireEnv } from '../../env.ts';
 
 /** Which windows to read. */
@@ -56,4 +57,23 @@ export async function readWindows(env: Env, query: ReadBackQuery): Promise<Windo
 export async function countAggregated(env: Env, query: ReadBackQuery): Promise<number> {
   const windows = await readWindows(env, query);
   return windows.reduce((total, w) => total + w.count, 0);
+}
+
+/** Messages in a queue, visible and in flight (SQS's approximate counts, exact locally). */
+export async function queueDepth(env: Env, queueUrl: string): Promise<number> {
+  const client = sqsClient(env);
+  try {
+    const { Attributes = {} } = await client.send(
+      new GetQueueAttributesCommand({
+        QueueUrl: queueUrl,
+        AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+      }),
+    );
+    return (
+      Number(Attributes.ApproximateNumberOfMessages ?? 0) +
+      Number(Attributes.ApproximateNumberOfMessagesNotVisible ?? 0)
+    );
+  } finally {
+    client.destroy();
+  }
 }

@@ -1,19 +1,38 @@
-/** A sender for the load generator that posts JSON arrays to the ingest endpoint. */
+/** The load generator's sender: the producer client that real producers use. */
 
+import { Producer } from '../../../ingest/client/producer.ts';
 import type { Sender } from './generator.ts';
 
-/** Posts each batch as a JSON array with the API key; counts per-record outcomes from the reply. */
-export function httpSender(target: { readonly url: string; readonly apiKey: string }): Sender {
-  return async (events) => {
-    const response = await fetch(target.url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-api-key': target.apiKey },
-      body: JSON.stringify(events),
-    });
-    const body = (await response.json()) as { accepted?: number; rejected?: unknown[] };
-    if (response.status !== 200) return { accepted: 0, rejected: 0, failed: events.length };
-    const rejected = body.rejected?.length ?? 0;
-    const accepted = body.accepted ?? 0;
-    return { accepted, rejected, failed: events.length - accepted - rejected };
+/** A sender over a {@link Producer}; `close()` flushes what is still buffered. */
+export interface ProducerSender {
+  readonly send: Sender;
+  readonly producer: Producer;
+  close(): Promise<void>;
+}
+
+/**
+ * Hands each batch of generated events to the producer, which batches by count, bytes and
+ * linger time, retries 429/503, and resolves every record as accepted, rejected or failed.
+ */
+export function producerSender(target: {
+  readonly url: string;
+  readonly apiKey: string;
+}): ProducerSender {
+  const producer = new Producer({ endpoint: target.url, apiKey: target.apiKey });
+  return {
+    producer,
+    send: async (events) => {
+      const outcomes = await producer.sendMany(events);
+      let accepted = 0;
+      let rejected = 0;
+      let failed = 0;
+      for (const outcome of outcomes) {
+        if (outcome.status === 'accepted') accepted += 1;
+        else if (outcome.status === 'rejected') rejected += 1;
+        else failed += 1;
+      }
+      return { accepted, rejected, failed };
+    },
+    close: () => producer.close(),
   };
 }

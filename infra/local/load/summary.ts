@@ -18,7 +18,11 @@ export interface RunSummary {
   readonly acceptedRate: number;
   /** Seconds from the last send until DynamoDB held every accepted event. */
   readonly drainSeconds: number;
+  /** HTTP requests the producer made (its batches, retries included). */
   readonly requests: number;
+  /** Messages in the late-events queue and the processor's dead-letter queue at the end. */
+  readonly lateEvents: number;
+  readonly deadLettered: number;
   readonly ingestLatencyP50Millis: number;
   readonly ingestLatencyP99Millis: number;
   readonly kinesisPutCalls?: number;
@@ -34,6 +38,9 @@ export function summarize(
     readonly aggregated: number;
     readonly drainSeconds: number;
     readonly processorInvocations: number;
+    readonly requests: number;
+    readonly lateEvents: number;
+    readonly deadLettered: number;
   },
 ): RunSummary {
   const seconds = progress.elapsedMillis / 1000;
@@ -50,7 +57,9 @@ export function summarize(
     sendRate: round(progress.sent / seconds),
     acceptedRate: round(progress.accepted / seconds),
     drainSeconds: round(context.drainSeconds, 2),
-    requests: progress.requests,
+    requests: context.requests,
+    lateEvents: context.lateEvents,
+    deadLettered: context.deadLettered,
     ingestLatencyP50Millis: round(quantile(progress.latenciesMillis, 0.5), 2),
     ingestLatencyP99Millis: round(quantile(progress.latenciesMillis, 0.99), 2),
     processorInvocations: context.processorInvocations,
@@ -66,11 +75,13 @@ export function formatSummary(summary: RunSummary): string {
     ['failed (not written)', `${summary.failed}`],
     ['aggregated (DynamoDB)', `${summary.aggregated}`],
     ['lost', `${summary.lost}`],
+    ['late (late-events queue)', `${summary.lateEvents}`],
+    ['dead-lettered (DLQ)', `${summary.deadLettered}`],
     ['target rate', `${summary.targetRate} events/s`],
     ['achieved send rate', `${summary.sendRate} events/s`],
     ['accepted rate', `${summary.acceptedRate} events/s`],
     ['drain after last send', `${summary.drainSeconds} s`],
-    ['ingest requests', `${summary.requests}`],
+    ['ingest HTTP requests', `${summary.requests}`],
     ['ingest latency p50', `${summary.ingestLatencyP50Millis} ms`],
     ['ingest latency p99', `${summary.ingestLatencyP99Millis} ms`],
     ['processor invocations', `${summary.processorInvocations}`],
