@@ -22,6 +22,14 @@ function positive(value: string): number {
   return n;
 }
 
+function share(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 0 || n >= 1) {
+    throw new InvalidArgumentError(`expected a share in [0, 1), got ${JSON.stringify(value)}`);
+  }
+  return n;
+}
+
 const options = new Command()
   .name('start')
   .description('Run the pipeline on the local stack under a bounded synthetic load.')
@@ -35,6 +43,12 @@ const options = new Command()
     120,
   )
   .option('--data-dir <path>', 'persist the stack state here (default: in memory)')
+  .option(
+    '--kinesis-failure-rate <share>',
+    'share (0-1) of PutRecords entries the local Kinesis fails with ProvisionedThroughputExceededException',
+    share,
+    0,
+  )
   .option('--json', 'make the last line of output the summary as one JSON object')
   .parse()
   .opts<{
@@ -43,12 +57,16 @@ const options = new Command()
     sources: number;
     drainTimeout: number;
     dataDir?: string;
+    kinesisFailureRate: number;
     json?: boolean;
   }>();
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
-const stack = await startLocalStack(options.dataDir ? { dataDir: resolve(options.dataDir) } : {});
+const stack = await startLocalStack({
+  ...(options.dataDir ? { dataDir: resolve(options.dataDir) } : {}),
+  kinesisFailureRate: options.kinesisFailureRate,
+});
 let exitCode = 0;
 try {
   log(`local stack up: ingest ${stack.endpoints.ingest.url}`);
@@ -97,6 +115,12 @@ try {
   });
   log('');
   log(formatSummary(summary));
+  if (stack.kinesisFaults) {
+    const { putRecordsEntries, injectedFailures } = stack.kinesisFaults.stats;
+    log(
+      `  injected Kinesis throughput errors: ${injectedFailures} of ${putRecordsEntries} entries`,
+    );
+  }
   if (summary.lost !== 0) exitCode = 1;
   if (options.json) process.stdout.write(`${JSON.stringify(summary)}\n`);
 } finally {
