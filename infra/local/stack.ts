@@ -105,6 +105,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const env: Env = {
       ...LOCAL_CREDENTIALS,
       AWS_REGION: LOCAL_REGION,
+      // The SDKs read AWS_REGION, the AWS CLI v1 only AWS_DEFAULT_REGION.
+      AWS_DEFAULT_REGION: LOCAL_REGION,
       AWS_ENDPOINT_URL_KINESIS: emulators.kinesisEndpoint,
       AWS_ENDPOINT_URL_DYNAMODB: emulators.dynamoDbEndpoint,
       ...services.env,
