@@ -4,6 +4,7 @@
  * neighbours; the reason names the field and what was expected.
  */
 
+import { MAX_EXACT_LONG } from '../schemas/encode-into.ts';
 import type { TelemetryEvent } from '../schemas/types.ts';
 
 /** The limits {@link validateTelemetryEvent} applies. */
@@ -45,6 +46,27 @@ function invalidString(value: unknown, max: number): string | undefined {
  * Validates one decoded record (from JSON or Avro). Unknown fields are ignored and never reach
  * Kinesis: the Avro encoder writes the schema's fields only.
  *
+ * Acceptance implies avsc's `isValid` for every published `TelemetryEvent` version, which is
+ * why ingest encodes accepted records unchecked (`schemas/encode-into.ts`). Field by field,
+ * against what avsc 5.7 checks (`lib/types.js`, the `_check` of each type):
+ * - record: avsc wants `typeof v === 'object' && v !== null`; here also not an array. Extra
+ *   fields are ignored by both (no `errorOnExtraFields`).
+ * - `eventId`, `source`, `metric` (string): avsc wants `typeof === 'string'`; here also
+ *   non-empty and length-capped.
+ * - `value` (double): avsc wants `typeof === 'number'`; here also finite (avsc would take
+ *   NaN and Infinity, which downstream arithmetic must never see).
+ * - `timestamp` (long): avsc wants an integer within ±(2^53 - 2) (`isSafeLong`); here a
+ *   non-negative safe integer at most {@link MAX_EXACT_LONG}, so also above `MIN_EXACT_LONG`.
+ * - `attributes` (union null | map<string>, default null): avsc takes undefined (the default),
+ *   null, or a non-array object whose every `Object.keys` value is a string; here the same,
+ *   with limits on the count and lengths and no `__proto__` key.
+ * - `unit` (union null | string, default null, v2 on; v1 ignores it): avsc takes undefined,
+ *   null or a string; here the same, non-empty and capped.
+ * Each field is read once here and once by avsc; inputs are plain data (JSON.parse or Avro
+ * decode output, no getters), so both see the same values. The property test
+ * `test/ingest/validate-implies-avro.test.ts` feeds random objects to both and fails if a future
+ * schema version adds a check this function does not make.
+ *
  * @param nowMillis the server's clock, for the future-skew check
  */
 export function validateTelemetryEvent(
@@ -75,7 +97,12 @@ export function validateTelemetryEvent(
     };
   }
   const timestamp = r.timestamp;
-  if (typeof timestamp !== 'number' || !Number.isSafeInteger(timestamp) || timestamp < 0) {
+  if (
+    typeof timestamp !== 'number' ||
+    !Number.isSafeInteger(timestamp) ||
+    timestamp < 0 ||
+    timestamp > MAX_EXACT_LONG
+  ) {
     return {
       ok: false,
       reason: `timestamp: must be epoch milliseconds, a non-negative integer, got ${timestamp === undefined ? 'nothing' : show(timestamp)}`,
