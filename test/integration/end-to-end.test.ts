@@ -84,6 +84,29 @@ describe('the local pipeline, end to end', () => {
       expect(got?.sum, key).toBeCloseTo(cell.sum, 6);
     }
     expect(aggregated).toBe(10_000);
+
+    // and the query endpoint serves the same windows over HTTP, with quantiles
+    const url = new URL(stack.endpoints.api.aggregates);
+    url.search = new URLSearchParams({
+      source: 'src-007',
+      metric: 'temp',
+      window: '1m',
+      from: String(range.fromMillis),
+      to: String(range.toMillis),
+    }).toString();
+    const response = await fetch(url);
+    expect(response.status).toBe(200);
+    const body = (await response.json()) as {
+      windows: { windowStart: number; count: number; sum: number; p50: number; max: number }[];
+    };
+    expect(body.windows.length).toBeGreaterThan(0);
+    for (const w of body.windows) {
+      const want = expected.get(`src-007|${w.windowStart}`)!;
+      expect(w.count).toBe(want.count);
+      expect(w.sum).toBeCloseTo(want.sum, 6);
+      expect(w.p50).toBeGreaterThan(0);
+      expect(w.p50).toBeLessThanOrEqual(w.max);
+    }
   });
 });
 
