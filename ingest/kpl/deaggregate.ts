@@ -24,11 +24,35 @@ export interface UserRecord {
 /** What {@link deaggregate} found. */
 export type DeaggregateResult =
   | { readonly status: 'ok'; readonly aggregated: boolean; readonly records: readonly UserRecord[] }
-  | {
-      readonly status: 'corrupt';
-      readonly reason: CorruptAggregatedRecordError['reason'];
-      readonly error: CorruptAggregatedRecordError;
-    };
+  | CorruptResult;
+
+/** A corrupt aggregated record: the reason and the error with its offset. */
+export interface CorruptResult {
+  readonly status: 'corrupt';
+  readonly reason: CorruptAggregatedRecordError['reason'];
+  readonly error: CorruptAggregatedRecordError;
+}
+
+/**
+ * One Kinesis record's user records as offsets into its bytes, for hot paths: no object and no
+ * Buffer view per user record. User record `i` is `buf[starts[i], ends[i])` with partition key
+ * `partitionKeys[i]` (the same string object for every record of one table entry) and
+ * sub-sequence number `i`.
+ */
+export interface UserRecordSpans {
+  readonly buf: Buffer;
+  readonly aggregated: boolean;
+  readonly starts: readonly number[];
+  readonly ends: readonly number[];
+  readonly partitionKeys: readonly string[];
+  /** Per user record, `undefined` where it has none. */
+  readonly explicitHashKeys: readonly (string | undefined)[];
+}
+
+/** What {@link deaggregateSpans} found. */
+export type DeaggregateSpansResult =
+  | { readonly status: 'ok'; readonly spans: UserRecordSpans }
+  | CorruptResult;
 
 /** Options of {@link deaggregate}. */
 export interface DeaggregateOptions {
@@ -60,6 +84,53 @@ export function deaggregate(
       records: [{ partitionKey, explicitHashKey: undefined, data, subSequenceNumber: undefined }],
     };
   }
+  const result = deaggregateSpans(data, partitionKey, options);
+  if (result.status === 'corrupt') return result;
+  const { buf, starts, ends, partitionKeys, explicitHashKeys } = result.spans;
+  const records: UserRecord[] = new Array(starts.length);
+  for (let i = 0; i < starts.length; i++) {
+    records[i] = {
+      partitionKey: partitionKeys[i]!,
+      explicitHashKey: explicitHashKeys[i],
+      data: buf.subarray(starts[i], ends[i]),
+      subSequenceNumber: i,
+    };
+  }
+  return { status: 'ok', aggregated: true, records };
+}
+
+/**
+ * {@link deaggregate} as spans (see {@link UserRecordSpans}): the same checks and outcomes. A
+ * plain record is one span over all of `data`, `aggregated: false`.
+ *
+ * @example
+ * ```ts
+ * const result = deaggregateSpans(data, record.kinesis.partitionKey);
+ * if (result.status === 'ok') {
+ *   const { buf, starts, ends } = result.spans;
+ *   for (let i = 0; i < starts.length; i++) decodeAt(buf, starts[i]!, ends[i]!);
+ * }
+ * ```
+ */
+export function deaggregateSpans(
+  data: Uint8Array,
+  partitionKey = '',
+  options: DeaggregateOptions = {},
+): DeaggregateSpansResult {
+  const buf = Buffer.isBuffer(data)
+    ? data
+    : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+  if (!hasKplMagic(data)) {
+    const spans: UserRecordSpans = {
+      buf,
+      aggregated: false,
+      starts: [0],
+      ends: [buf.length],
+      partitionKeys: [partitionKey],
+      explicitHashKeys: [undefined],
+    };
+    return { status: 'ok', spans };
+  }
   if (data.length < KPL_OVERHEAD_BYTES) {
     return corrupt(
       KPL_CORRUPT_REASONS.truncated,
@@ -68,7 +139,6 @@ export function deaggregate(
     );
   }
   const end = data.length - KPL_CHECKSUM_BYTES;
-  const buf = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
   if (options.verifyChecksum ?? true) {
     const digest = hash('md5', buf.subarray(KPL_MAGIC.length, end), 'buffer') as unknown as Buffer;
     if (!digest.equals(buf.subarray(end))) {
@@ -81,7 +151,7 @@ export function deaggregate(
     }
   }
   try {
-    return { status: 'ok', aggregated: true, records: readAggregatedRecord(buf, end) };
+    return { status: 'ok', spans: readAggregatedRecord(buf, end) };
   } catch (error) {
     if (error instanceof ProtobufError) {
       return corrupt(KPL_CORRUPT_REASONS.badProtobuf, error.message, data.length, error.offset);
@@ -95,7 +165,7 @@ function corrupt(
   message: string,
   length: number,
   offset?: number,
-): DeaggregateResult {
+): CorruptResult {
   return {
     status: 'corrupt',
     reason,
@@ -112,13 +182,18 @@ class ProtobufError extends Error {
   }
 }
 
-/** A minimal protobuf cursor over `buf[pos, end)`. */
+/**
+ * A minimal protobuf cursor over `buf[pos, end)`. One per aggregated record: nested messages
+ * narrow `end` instead of making a reader each, and `delimited` leaves the content's start in
+ * `from` instead of returning a pair (no allocation per field on the hot path).
+ */
 class Reader {
   pos: number;
+  from = 0;
   constructor(
     readonly buf: Buffer,
     start: number,
-    readonly end: number,
+    public end: number,
   ) {
     this.pos = start;
   }
@@ -139,8 +214,8 @@ class Reader {
     throw new ProtobufError('varint longer than 10 bytes', this.pos);
   }
 
-  /** Start and end of a length-delimited field's content. */
-  delimited(): [number, number] {
+  /** Skips a length-delimited field's content; returns its end, its start is in `from`. */
+  delimited(): number {
     const length = this.varint();
     const start = this.pos;
     if (length > this.end - start) {
@@ -149,8 +224,9 @@ class Reader {
         start,
       );
     }
+    this.from = start;
     this.pos = start + length;
-    return [start, start + length];
+    return this.pos;
   }
 
   skip(wireType: number): void {
@@ -165,18 +241,14 @@ class Reader {
   }
 }
 
-interface RawRecord {
-  pk: number;
-  ehk: number;
-  start: number;
-  end: number;
-}
-
-function readAggregatedRecord(buf: Buffer, end: number): UserRecord[] {
+function readAggregatedRecord(buf: Buffer, end: number): UserRecordSpans {
   const reader = new Reader(buf, KPL_MAGIC.length, end);
   const pkTable: string[] = [];
   const ehkTable: string[] = [];
-  const raw: RawRecord[] = [];
+  const pkIndexes: number[] = [];
+  const ehkIndexes: number[] = [];
+  const starts: number[] = [];
+  const ends: number[] = [];
   while (reader.pos < end) {
     const at = reader.pos;
     const key = reader.varint();
@@ -186,46 +258,54 @@ function readAggregatedRecord(buf: Buffer, end: number): UserRecord[] {
       throw new ProtobufError(`field ${field} has wire type ${wireType}, expected 2`, at);
     }
     if (field === 1 || field === 2) {
-      const [s, e] = reader.delimited();
-      (field === 1 ? pkTable : ehkTable).push(buf.toString('utf8', s, e));
+      const e = reader.delimited();
+      (field === 1 ? pkTable : ehkTable).push(buf.toString('utf8', reader.from, e));
     } else if (field === 3) {
-      const [s, e] = reader.delimited();
-      raw.push(readRecord(new Reader(buf, s, e)));
+      const e = reader.delimited();
+      reader.pos = reader.from;
+      reader.end = e;
+      readRecord(reader, pkIndexes, ehkIndexes, starts, ends);
+      reader.end = end;
     } else {
       reader.skip(wireType);
     }
   }
-  const records: UserRecord[] = new Array(raw.length);
-  for (let i = 0; i < raw.length; i++) {
-    const r = raw[i]!;
-    const partitionKey = pkTable[r.pk];
+  const partitionKeys: string[] = new Array(starts.length);
+  const explicitHashKeys: (string | undefined)[] = new Array(starts.length);
+  for (let i = 0; i < starts.length; i++) {
+    const pk = pkIndexes[i]!;
+    const partitionKey = pkTable[pk];
     if (partitionKey === undefined) {
       throw new ProtobufError(
-        `record ${i}: partition_key_index ${r.pk} outside a table of ${pkTable.length}`,
-        r.start,
+        `record ${i}: partition_key_index ${pk} outside a table of ${pkTable.length}`,
+        starts[i]!,
       );
     }
+    partitionKeys[i] = partitionKey;
+    const ehk = ehkIndexes[i]!;
     let explicitHashKey: string | undefined;
-    if (r.ehk >= 0) {
-      explicitHashKey = ehkTable[r.ehk];
+    if (ehk >= 0) {
+      explicitHashKey = ehkTable[ehk];
       if (explicitHashKey === undefined) {
         throw new ProtobufError(
-          `record ${i}: explicit_hash_key_index ${r.ehk} outside a table of ${ehkTable.length}`,
-          r.start,
+          `record ${i}: explicit_hash_key_index ${ehk} outside a table of ${ehkTable.length}`,
+          starts[i]!,
         );
       }
     }
-    records[i] = {
-      partitionKey,
-      explicitHashKey,
-      data: buf.subarray(r.start, r.end),
-      subSequenceNumber: i,
-    };
+    explicitHashKeys[i] = explicitHashKey;
   }
-  return records;
+  return { buf, aggregated: true, starts, ends, partitionKeys, explicitHashKeys };
 }
 
-function readRecord(reader: Reader): RawRecord {
+/** Reads one Record message (`reader.pos` to `reader.end`), appending its fields. */
+function readRecord(
+  reader: Reader,
+  pkIndexes: number[],
+  ehkIndexes: number[],
+  starts: number[],
+  ends: number[],
+): void {
   const at = reader.pos;
   let pk = -1;
   let ehk = -1;
@@ -245,10 +325,15 @@ function readRecord(reader: Reader): RawRecord {
     }
     if (field === 1) pk = reader.varint();
     else if (field === 2) ehk = reader.varint();
-    else if (field === 3) [start, end] = reader.delimited();
-    else reader.skip(wireType);
+    else if (field === 3) {
+      end = reader.delimited();
+      start = reader.from;
+    } else reader.skip(wireType);
   }
   if (pk < 0) throw new ProtobufError('Record without partition_key_index', at);
   if (start < 0) throw new ProtobufError('Record without data', at);
-  return { pk, ehk, start, end };
+  pkIndexes.push(pk);
+  ehkIndexes.push(ehk);
+  starts.push(start);
+  ends.push(end);
 }
