@@ -22,7 +22,8 @@
 import { mergeSketch } from '../aggregates/sketch.ts';
 import { absorbValue, emptyWindowState, type WindowState } from '../aggregates/window-state.ts';
 import type { DecodedEvent, PartPlan } from './batch-plan.ts';
-import { NO_MARK } from './sequence.ts';
+import { IdHashSet } from './id-hash-set.ts';
+import { isAfter, NO_MARK, positionAt, type SplitPosition, splitPosition } from './sequence.ts';
 
 /** What a part holds in the store. */
 export interface StoredPart {
@@ -84,21 +85,22 @@ export function absorbPlan(
   time: ShardTime,
   options: AbsorbOptions,
 ): AbsorbOutcome {
-  const marks = stored?.marks ?? EMPTY_MARKS;
   const closed = stored?.closed ?? false;
   const { windowEnd } = plan.key;
   const beyondLateness = windowEnd <= time.watermarkMillis;
   const lateWithinLateness = windowEnd <= time.maxEventTimeMillis;
+  const marks = new MarkCursor(stored?.marks ?? EMPTY_MARKS);
   let state: WindowState | undefined;
-  let seen: Set<number> | undefined;
+  let seen: IdHashSet | undefined;
   let hashes: number[] | undefined;
-  let nextMarks: Map<string, string> | undefined;
   let absorbed = 0;
   let alreadyAbsorbed = 0;
   let duplicates = 0;
   const late: LateEvent[] = [];
-  for (const decoded of plan.events) {
-    if (decoded.position <= (marks.get(decoded.orderingKey) ?? NO_MARK)) {
+  const { events } = plan;
+  for (let i = 0; i < events.length; i++) {
+    const decoded = events[i]!;
+    if (!marks.isNew(decoded)) {
       alreadyAbsorbed++;
       continue;
     }
@@ -109,33 +111,23 @@ export function absorbPlan(
       });
       continue;
     }
-    if (
-      seen === undefined ||
-      hashes === undefined ||
-      state === undefined ||
-      nextMarks === undefined
-    ) {
+    if (seen === undefined || hashes === undefined || state === undefined) {
       hashes = stored ? [...stored.recentIdHashes] : [];
-      seen = new Set(hashes);
+      seen = new IdHashSet(hashes.length + events.length - i);
+      for (let h = 0; h < hashes.length; h++) seen.add(hashes[h]!);
       state = copyState(stored?.state, options.relativeAccuracy);
-      nextMarks = new Map(marks);
     }
-    nextMarks.set(decoded.orderingKey, decoded.position);
-    if (seen.has(decoded.idHash)) {
+    // A duplicate moves the mark too: it has been decided, and must not be decided again.
+    marks.take(decoded);
+    if (!seen.add(decoded.idHash)) {
       duplicates++;
       continue;
     }
-    seen.add(decoded.idHash);
     hashes.push(decoded.idHash);
     absorbValue(state, decoded.event.value, decoded.event.timestamp, lateWithinLateness);
     absorbed++;
   }
-  if (
-    state === undefined ||
-    hashes === undefined ||
-    nextMarks === undefined ||
-    (absorbed === 0 && stored === undefined)
-  ) {
+  if (state === undefined || hashes === undefined || (absorbed === 0 && stored === undefined)) {
     return { next: undefined, absorbed, alreadyAbsorbed, duplicates, late };
   }
   const horizon = options.dedupHorizonEvents;
@@ -144,7 +136,7 @@ export function absorbPlan(
     next: {
       state,
       recentIdHashes,
-      marks: nextMarks,
+      marks: marks.next(),
       version: (stored?.version ?? 0) + 1,
       closed: false,
     },
@@ -153,6 +145,61 @@ export function absorbPlan(
     duplicates,
     late,
   };
+}
+
+/**
+ * The marks of one part while a plan is absorbed: compares each event with the mark of its
+ * ordering unit (split once per unit, compared as prefix and number), and remembers the last
+ * event taken per unit, so that a mark string is built once per unit, not once per event.
+ * Events of one unit arrive in order, so the last one taken is the highest.
+ */
+class MarkCursor {
+  readonly #stored: ReadonlyMap<string, string>;
+  readonly #split = new Map<string, SplitPosition>();
+  readonly #lastTaken = new Map<string, DecodedEvent>();
+  // The unit of the previous event: consecutive events mostly share it.
+  #unit: string | undefined;
+  #mark: SplitPosition = splitPosition(NO_MARK);
+  #takenUnit: string | undefined;
+  #taken: DecodedEvent | undefined;
+
+  constructor(stored: ReadonlyMap<string, string>) {
+    this.#stored = stored;
+  }
+
+  /** True when `decoded` is after its unit's stored mark (not absorbed before). */
+  isNew(decoded: DecodedEvent): boolean {
+    const unit = decoded.orderingKey;
+    if (unit !== this.#unit) {
+      this.#unit = unit;
+      let mark = this.#split.get(unit);
+      if (mark === undefined) {
+        mark = splitPosition(this.#stored.get(unit) ?? NO_MARK);
+        this.#split.set(unit, mark);
+      }
+      this.#mark = mark;
+    }
+    return isAfter(decoded.positionPrefix, decoded.subSequence, this.#mark);
+  }
+
+  /** Records `decoded` as the last event its unit has taken. */
+  take(decoded: DecodedEvent): void {
+    if (decoded.orderingKey !== this.#takenUnit && this.#taken !== undefined) {
+      this.#lastTaken.set(this.#taken.orderingKey, this.#taken);
+    }
+    this.#takenUnit = decoded.orderingKey;
+    this.#taken = decoded;
+  }
+
+  /** The stored marks moved to the last event taken per unit. */
+  next(): Map<string, string> {
+    if (this.#taken !== undefined) this.#lastTaken.set(this.#taken.orderingKey, this.#taken);
+    const marks = new Map(this.#stored);
+    for (const [unit, last] of this.#lastTaken) {
+      marks.set(unit, positionAt(last.positionPrefix, last.subSequence));
+    }
+    return marks;
+  }
 }
 
 const EMPTY_MARKS: ReadonlyMap<string, string> = new Map();

@@ -32,15 +32,49 @@ export function recordPosition(sequenceNumber: string, subSequence: number): str
 const SUB_PAD = '0'.repeat(SUB_SEQUENCE_DIGITS);
 
 /**
+ * The padded sequence number and the dot: what every position of one Kinesis record starts with.
+ *
+ * @throws {SequenceNumberError} as {@link recordPosition}.
+ */
+export function positionPrefix(sequenceNumber: string): string {
+  return `${recordPosition(sequenceNumber, 0).slice(0, SEQUENCE_NUMBER_DIGITS)}.`;
+}
+
+/** The position of user record `subSequence` after its record's {@link positionPrefix}. */
+export function positionAt(prefix: string, subSequence: number): string {
+  const digits = String(subSequence);
+  return prefix + SUB_PAD.slice(digits.length) + digits;
+}
+
+/**
+ * A position split into its record's prefix and its sub-sequence number, the form the hot path
+ * compares without building a string per user record: `(prefix, sub)` pairs order as the
+ * position strings do, since every prefix has the same width.
+ */
+export interface SplitPosition {
+  readonly prefix: string;
+  readonly sub: number;
+}
+
+/** Splits a stored mark; {@link NO_MARK} gives a prefix below every record's. */
+export function splitPosition(position: string): SplitPosition {
+  if (position === NO_MARK) return { prefix: NO_MARK, sub: -1 };
+  const cut = SEQUENCE_NUMBER_DIGITS + 1;
+  return { prefix: position.slice(0, cut), sub: Number(position.slice(cut)) };
+}
+
+/** True when `(prefix, sub)` comes after `mark` in the shard. */
+export function isAfter(prefix: string, sub: number, mark: SplitPosition): boolean {
+  return prefix > mark.prefix || (prefix === mark.prefix && sub > mark.sub);
+}
+
+/**
  * The positions of one Kinesis record's user records, the sequence number checked and padded
- * once per record rather than once per user record (the hot path).
+ * once per record rather than once per user record.
  *
  * @throws {SequenceNumberError} as {@link recordPosition}.
  */
 export function positionsOf(sequenceNumber: string): (subSequence: number) => string {
-  const prefix = `${recordPosition(sequenceNumber, 0).slice(0, SEQUENCE_NUMBER_DIGITS)}.`;
-  return (sub) => {
-    const digits = String(sub);
-    return prefix + SUB_PAD.slice(digits.length) + digits;
-  };
+  const prefix = positionPrefix(sequenceNumber);
+  return (sub) => positionAt(prefix, sub);
 }

@@ -6,13 +6,14 @@
  */
 
 import type { KinesisStreamRecord } from 'aws-lambda';
-import { deaggregate } from '../../ingest/kpl/deaggregate.ts';
-import { decodeTelemetryEvent } from '../../schemas/codec.ts';
+import { deaggregateSpans } from '../../ingest/kpl/deaggregate.ts';
+import { decodeTelemetryEventAt } from '../../schemas/codec.ts';
 import { SchemaDecodeError } from '../../schemas/errors.ts';
+import type { TelemetryEvent } from '../../schemas/types.ts';
 import type { DecodedEvent } from '../engine/batch-plan.ts';
 import { SequenceNumberError } from '../engine/errors.ts';
 import { eventIdHash } from '../engine/event-id-hash.ts';
-import { positionsOf } from '../engine/sequence.ts';
+import { positionPrefix } from '../engine/sequence.ts';
 import { isValidEventTime } from '../windows/window.ts';
 
 /** Why a record is poison (decode reasons come from `schemas/errors.ts`, KPL ones from ingest). */
@@ -73,9 +74,9 @@ export function decodeBatch(
     sequenceNumbers.push(sequenceNumber);
     const data = Buffer.from(record.kinesis.data, 'base64');
     const where = { shardId, sequenceNumber, partitionKey, approximateArrivalTimestamp };
-    let positionOf: (sub: number) => string;
+    let prefix: string;
     try {
-      positionOf = positionsOf(sequenceNumber);
+      prefix = positionPrefix(sequenceNumber);
     } catch (error) {
       if (!(error instanceof SequenceNumberError)) throw error;
       poison.push({
@@ -87,7 +88,7 @@ export function decodeBatch(
       });
       continue;
     }
-    const result = deaggregate(data, partitionKey);
+    const result = deaggregateSpans(data, partitionKey);
     if (result.status === 'corrupt') {
       poison.push({
         ...where,
@@ -98,61 +99,63 @@ export function decodeBatch(
       });
       continue;
     }
-    for (const user of result.records) {
-      const sub = user.subSequenceNumber ?? 0;
-      const outcome = decodeUserRecord(user.data);
-      if (outcome.status === 'poison') {
+    // Spans, not user-record objects: the hot loop allocates only the event and its entry.
+    const { buf, starts, ends, partitionKeys, aggregated } = result.spans;
+    const orderingKey = orderingUnit === 'shard' ? '' : partitionKey;
+    for (let i = 0; i < starts.length; i++) {
+      const start = starts[i]!;
+      const end = ends[i]!;
+      let event: TelemetryEvent;
+      let problem: { reason: string; message: string } | undefined;
+      try {
+        event = decodeTelemetryEventAt(buf, start, end);
+        problem = eventProblem(event);
+      } catch (error) {
+        problem = decodeProblem(error);
+      }
+      if (problem !== undefined) {
         poison.push({
           ...where,
-          partitionKey: user.partitionKey,
-          reason: outcome.reason,
-          message: outcome.message,
-          subSequenceNumber: user.subSequenceNumber,
-          data: user.data,
+          ...problem,
+          partitionKey: partitionKeys[i]!,
+          subSequenceNumber: aggregated ? i : undefined,
+          data: buf.subarray(start, end),
         });
         continue;
       }
       events.push({
-        event: outcome.event,
+        event: event!,
         shardId,
-        partitionKey: user.partitionKey,
-        orderingKey: orderingUnit === 'shard' ? '' : partitionKey,
-        position: positionOf(sub),
+        partitionKey: partitionKeys[i]!,
+        orderingKey,
+        positionPrefix: prefix,
+        subSequence: i,
         sequenceNumber,
-        idHash: eventIdHash(outcome.event.eventId),
+        idHash: eventIdHash(event!.eventId),
       });
     }
   }
   return { events, poison, sequenceNumbers };
 }
 
-type UserRecordOutcome =
-  | { readonly status: 'ok'; readonly event: ReturnType<typeof decodeTelemetryEvent> }
-  | { readonly status: 'poison'; readonly reason: string; readonly message: string };
+function decodeProblem(error: unknown): { reason: string; message: string } {
+  if (error instanceof SchemaDecodeError) return { reason: error.reason, message: error.message };
+  return { reason: POISON_REASONS.undecodable, message: String(error) };
+}
 
-function decodeUserRecord(data: Uint8Array): UserRecordOutcome {
-  let event: ReturnType<typeof decodeTelemetryEvent>;
-  try {
-    event = decodeTelemetryEvent(data);
-  } catch (error) {
-    if (error instanceof SchemaDecodeError) {
-      return { status: 'poison', reason: error.reason, message: error.message };
-    }
-    return { status: 'poison', reason: POISON_REASONS.undecodable, message: String(error) };
-  }
+/** Why a decoded event cannot be windowed, or undefined when it can. */
+function eventProblem(event: TelemetryEvent): { reason: string; message: string } | undefined {
   if (!Number.isFinite(event.value)) {
     return {
-      status: 'poison',
       reason: POISON_REASONS.nonFiniteValue,
       message: `value ${event.value} of event ${event.eventId} is not a finite number`,
     };
   }
   if (!isValidEventTime(event.timestamp)) {
     return {
-      status: 'poison',
       reason: POISON_REASONS.invalidEventTime,
       message: `timestamp ${event.timestamp} of event ${event.eventId} is not an integer within ±8.64e15 ms`,
     };
   }
-  return { status: 'ok', event };
+  return undefined;
 }
