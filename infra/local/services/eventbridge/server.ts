@@ -9,19 +9,16 @@
  * await eb.close();
  */
 
-import { randomUUID } from 'node:crypto';
-import { join } from 'node:path';
 import { EVENTBRIDGE } from '../../../limits.ts';
-import { readBody } from '../http/body.ts';
-import { BodyTooLargeError, StateFileError } from '../http/errors.ts';
+import { startAwsEndpoint } from '../http/endpoint.ts';
+import { StateFileError } from '../http/errors.ts';
 import {
   dispatchJson,
   type JsonActionTable,
   type JsonProtocolSpec,
   writeJsonError,
 } from '../http/json-protocol.ts';
-import { startLoopbackServer } from '../http/server.ts';
-import { DebouncedStateFile, readStateFile } from '../http/state-file.ts';
+import { openServiceState } from '../http/state-file.ts';
 import { type LambdaTarget, TargetDelivery, targetKind } from './delivery.ts';
 import { EVENTBRIDGE_ERRORS as E, type TargetDeliveryError } from './errors.ts';
 import { matches } from './pattern/index.ts';
@@ -137,20 +134,21 @@ export async function startEventBridgeServer(
   const region = options.region ?? 'us-east-1';
   const accountId = options.accountId ?? '000000000000';
   const state = new EventBridgeState({ region, accountId });
-  let stateFile: DebouncedStateFile | undefined;
-  if (options.dataDir !== undefined) {
-    const path = join(options.dataDir, 'eventbridge', 'state.json');
-    const saved = await readStateFile(path);
-    try {
-      if (saved !== undefined) state.restore(saved as EventBridgeSnapshot);
-    } catch (error) {
-      throw new StateFileError('state file holds a rule that cannot be restored', {
-        path,
-        cause: error,
-      });
-    }
-    stateFile = new DebouncedStateFile({ path, snapshot: () => state.snapshot() });
-  }
+  const stateFile = await openServiceState({
+    dataDir: options.dataDir,
+    service: 'eventbridge',
+    restore: (saved, path) => {
+      try {
+        state.restore(saved as EventBridgeSnapshot);
+      } catch (error) {
+        throw new StateFileError('state file holds a rule that cannot be restored', {
+          path,
+          cause: error,
+        });
+      }
+    },
+    snapshot: () => state.snapshot(),
+  });
   const delivery = new TargetDelivery({
     region,
     ...(options.sqsEndpoint === undefined ? {} : { sqsEndpoint: options.sqsEndpoint }),
@@ -176,26 +174,19 @@ export async function startEventBridgeServer(
     canDeliver: (arn) => targetKind(arn, options.lambdaTargets) !== undefined,
   };
 
-  const server = await startLoopbackServer({
-    ...(options.host === undefined ? {} : { host: options.host }),
-    ...(options.port === undefined ? {} : { port: options.port }),
-    handler: async (req, res) => {
-      const requestId = randomUUID();
-      let body: Buffer;
-      try {
-        body = await readBody(req, MAX_BODY_BYTES);
-      } catch (error) {
-        if (!(error instanceof BodyTooLargeError)) throw error;
-        writeJsonError(
-          res,
-          SPEC,
-          E.validation('Total size of the entries in the request is over the limit.'),
-          requestId,
-        );
-        return;
-      }
-      await dispatchJson(req, res, body, SPEC, ACTIONS, context, requestId);
-    },
+  const server = await startAwsEndpoint({
+    host: options.host,
+    port: options.port,
+    maxBodyBytes: MAX_BODY_BYTES,
+    onBodyTooLarge: ({ res, requestId }) =>
+      writeJsonError(
+        res,
+        SPEC,
+        E.validation('Total size of the entries in the request is over the limit.'),
+        requestId,
+      ),
+    dispatch: ({ req, res, requestId }, body) =>
+      dispatchJson(req, res, body, SPEC, ACTIONS, context, requestId),
   });
 
   return {

@@ -11,18 +11,16 @@
  * await firehose.close(); // writes what is still buffered
  */
 
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { FIREHOSE } from '../../../limits.ts';
-import { readBody } from '../http/body.ts';
-import { BodyTooLargeError } from '../http/errors.ts';
+import { startAwsEndpoint } from '../http/endpoint.ts';
 import {
   dispatchJson,
   type JsonActionTable,
   type JsonProtocolSpec,
   writeJsonError,
 } from '../http/json-protocol.ts';
-import { startLoopbackServer } from '../http/server.ts';
 import { DebouncedStateFile, readStateFile } from '../http/state-file.ts';
 import { StreamBuffer } from './buffer.ts';
 import { FIREHOSE_ERRORS as E, type FirehoseDeliveryError } from './errors.ts';
@@ -160,21 +158,14 @@ export async function startFirehoseServer(options: FirehoseServerOptions): Promi
   for (const definition of saved?.streams ?? []) open(definition);
 
   const context: Context = { streams, region, accountId, open, changed: () => stateFile.changed() };
-  const server = await startLoopbackServer({
-    ...(options.host === undefined ? {} : { host: options.host }),
-    ...(options.port === undefined ? {} : { port: options.port }),
-    handler: async (req, res) => {
-      const requestId = randomUUID();
-      let body: Buffer;
-      try {
-        body = await readBody(req, MAX_BODY_BYTES);
-      } catch (error) {
-        if (!(error instanceof BodyTooLargeError)) throw error;
-        writeJsonError(res, SPEC, E.invalidArgument('Records size exceeds 4 MB limit'), requestId);
-        return;
-      }
-      await dispatchJson(req, res, body, SPEC, ACTIONS, context, requestId);
-    },
+  const server = await startAwsEndpoint({
+    host: options.host,
+    port: options.port,
+    maxBodyBytes: MAX_BODY_BYTES,
+    onBodyTooLarge: ({ res, requestId }) =>
+      writeJsonError(res, SPEC, E.invalidArgument('Records size exceeds 4 MB limit'), requestId),
+    dispatch: ({ req, res, requestId }, body) =>
+      dispatchJson(req, res, body, SPEC, ACTIONS, context, requestId),
   });
 
   return {

@@ -5,7 +5,7 @@
  */
 
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 import { StateFileError } from './errors.ts';
 
 /** Options of {@link DebouncedStateFile}. */
@@ -90,4 +90,31 @@ export class DebouncedStateFile {
     await writeFile(tmp, text);
     await rename(tmp, this.#path);
   }
+}
+
+/** Options of {@link openServiceState}. */
+export interface ServiceStateOptions {
+  /** Where state is kept; in memory only when undefined. */
+  readonly dataDir: string | undefined;
+  /** The folder under `dataDir`, e.g. `'sqs'`. */
+  readonly service: string;
+  /** Takes the state an earlier run saved; `path` is there for errors that name the file. */
+  readonly restore: (saved: unknown, path: string) => void;
+  /** Produces the state to write (see {@link StateFileOptions.snapshot}). */
+  readonly snapshot: () => unknown;
+}
+
+/**
+ * Opens `<dataDir>/<service>/state.json`: hands what an earlier run saved to `restore` (nothing
+ * when there is no file yet), then returns the file to tell of changes. Undefined without a
+ * `dataDir`, when the service keeps its state in memory only.
+ */
+export async function openServiceState(
+  options: ServiceStateOptions,
+): Promise<DebouncedStateFile | undefined> {
+  if (options.dataDir === undefined) return undefined;
+  const path = join(options.dataDir, options.service, 'state.json');
+  const saved = await readStateFile(path);
+  if (saved !== undefined) options.restore(saved, path);
+  return new DebouncedStateFile({ path, snapshot: options.snapshot });
 }

@@ -9,15 +9,12 @@
  * const sns = await startSnsServer({ sqsEndpoint: sqs.endpoint });
  */
 
-import { randomUUID } from 'node:crypto';
-import { join } from 'node:path';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
-import { readBody } from '../http/body.ts';
-import { BodyTooLargeError, COMMON_ERRORS } from '../http/errors.ts';
+import { startAwsEndpoint } from '../http/endpoint.ts';
+import { COMMON_ERRORS } from '../http/errors.ts';
 import { dispatchQuery, type QueryActionTable, writeXmlError } from '../http/query-protocol.ts';
-import { startLoopbackServer } from '../http/server.ts';
-import { DebouncedStateFile, readStateFile } from '../http/state-file.ts';
+import { type DebouncedStateFile, openServiceState } from '../http/state-file.ts';
 import { Deliveries } from './delivery.ts';
 import { publishActions } from './publish-actions.ts';
 import { SnsStore, type SnsStoreSnapshot } from './store.ts';
@@ -63,12 +60,12 @@ export async function startSnsServer(options: SnsServerOptions): Promise<SnsServ
     accountId: options.accountId ?? '000000000000',
     onChange: () => stateFile?.changed(),
   });
-  if (options.dataDir !== undefined) {
-    const path = join(options.dataDir, 'sns', 'state.json');
-    const saved = (await readStateFile(path)) as SnsStoreSnapshot | undefined;
-    if (saved !== undefined) store.load(saved);
-    stateFile = new DebouncedStateFile({ path, snapshot: () => store.snapshot() });
-  }
+  stateFile = await openServiceState({
+    dataDir: options.dataDir,
+    service: 'sns',
+    restore: (saved) => store.load(saved as SnsStoreSnapshot),
+    snapshot: () => store.snapshot(),
+  });
   const sqsClient = new SQSClient({
     endpoint: options.sqsEndpoint,
     region,
@@ -86,30 +83,18 @@ export async function startSnsServer(options: SnsServerOptions): Promise<SnsServ
     ...publishActions(store, deliveries),
   };
 
-  const server = await startLoopbackServer({
-    ...(options.host !== undefined ? { host: options.host } : {}),
-    ...(options.port !== undefined ? { port: options.port } : {}),
-    handler: async (req, res) => {
-      const requestId = randomUUID();
-      let body: Buffer;
-      try {
-        body = await readBody(req, maxRequestBytes);
-      } catch (error) {
-        if (!(error instanceof BodyTooLargeError)) throw error;
-        writeXmlError(res, {
-          xmlns: SNS_XMLNS,
-          error: COMMON_ERRORS.requestTooLarge(maxRequestBytes),
-          requestId,
-        });
-        return;
-      }
-      await dispatchQuery(req, res, body, {
+  const server = await startAwsEndpoint({
+    host: options.host,
+    port: options.port,
+    maxBodyBytes: maxRequestBytes,
+    onBodyTooLarge: ({ res, requestId }) =>
+      writeXmlError(res, {
         xmlns: SNS_XMLNS,
-        actions,
-        context: undefined,
+        error: COMMON_ERRORS.requestTooLarge(maxRequestBytes),
         requestId,
-      });
-    },
+      }),
+    dispatch: ({ req, res, requestId }, body) =>
+      dispatchQuery(req, res, body, { xmlns: SNS_XMLNS, actions, context: undefined, requestId }),
   });
   endpoint = server.endpoint;
 

@@ -10,10 +10,8 @@
  * await sqs.close();
  */
 
-import { randomUUID } from 'node:crypto';
-import { join } from 'node:path';
-import { readBody } from '../http/body.ts';
-import { BodyTooLargeError, COMMON_ERRORS } from '../http/errors.ts';
+import { startAwsEndpoint } from '../http/endpoint.ts';
+import { COMMON_ERRORS } from '../http/errors.ts';
 import {
   dispatchJson,
   isJsonProtocolRequest,
@@ -22,8 +20,7 @@ import {
   writeJsonError,
 } from '../http/json-protocol.ts';
 import { dispatchQuery, writeXmlError } from '../http/query-protocol.ts';
-import { startLoopbackServer } from '../http/server.ts';
-import { DebouncedStateFile, readStateFile } from '../http/state-file.ts';
+import { type DebouncedStateFile, openServiceState } from '../http/state-file.ts';
 import { messageActions, type SqsRequestContext } from './message-actions.ts';
 import { queryActions, SQS_XMLNS } from './query-adapter.ts';
 import { queueActions } from './queue-actions.ts';
@@ -73,36 +70,30 @@ export async function startSqsServer(options: SqsServerOptions = {}): Promise<Sq
     accountId: options.accountId ?? '000000000000',
     onChange: () => stateFile?.changed(),
   });
-  if (options.dataDir !== undefined) {
-    const path = join(options.dataDir, 'sqs', 'state.json');
-    const saved = (await readStateFile(path)) as SqsStoreSnapshot | undefined;
-    if (saved !== undefined) store.load(saved);
-    stateFile = new DebouncedStateFile({ path, snapshot: () => store.snapshot() });
-  }
+  stateFile = await openServiceState({
+    dataDir: options.dataDir,
+    service: 'sqs',
+    restore: (saved) => store.load(saved as SqsStoreSnapshot),
+    snapshot: () => store.snapshot(),
+  });
   const actions: JsonActionTable<SqsRequestContext> = {
     ...queueActions(store),
     ...messageActions(store),
   };
   const xmlActions = queryActions(actions, store);
 
-  const server = await startLoopbackServer({
-    ...(options.host !== undefined ? { host: options.host } : {}),
-    ...(options.port !== undefined ? { port: options.port } : {}),
-    handler: async (req, res, signal) => {
-      const requestId = randomUUID();
-      const json = isJsonProtocolRequest(req);
-      let body: Buffer;
-      try {
-        body = await readBody(req, maxRequestBytes);
-      } catch (error) {
-        if (!(error instanceof BodyTooLargeError)) throw error;
-        const tooLarge = COMMON_ERRORS.requestTooLarge(maxRequestBytes);
-        if (json) writeJsonError(res, SQS_JSON, tooLarge, requestId);
-        else writeXmlError(res, { xmlns: SQS_XMLNS, error: tooLarge, requestId });
-        return;
-      }
+  const server = await startAwsEndpoint({
+    host: options.host,
+    port: options.port,
+    maxBodyBytes: maxRequestBytes,
+    onBodyTooLarge: ({ req, res, requestId }) => {
+      const tooLarge = COMMON_ERRORS.requestTooLarge(maxRequestBytes);
+      if (isJsonProtocolRequest(req)) writeJsonError(res, SQS_JSON, tooLarge, requestId);
+      else writeXmlError(res, { xmlns: SQS_XMLNS, error: tooLarge, requestId });
+    },
+    dispatch: async ({ req, res, requestId, signal }, body) => {
       const context: SqsRequestContext = { signal, ...(req.url ? { path: req.url } : {}) };
-      if (json) {
+      if (isJsonProtocolRequest(req)) {
         await dispatchJson(req, res, body, SQS_JSON, actions, context, requestId);
       } else {
         await dispatchQuery(req, res, body, {

@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { StateFileError } from '../../../../../infra/local/services/http/errors.ts';
 import {
   DebouncedStateFile,
+  openServiceState,
   readStateFile,
 } from '../../../../../infra/local/services/http/state-file.ts';
 
@@ -46,5 +47,49 @@ describe('DebouncedStateFile', () => {
     expect(await readStateFile(join(dir, 'none.json'))).toBeUndefined();
     await writeFile(join(dir, 'bad.json'), '{"half":');
     await expect(readStateFile(join(dir, 'bad.json'))).rejects.toBeInstanceOf(StateFileError);
+  });
+});
+
+describe('openServiceState', () => {
+  let dataDir = '';
+  beforeEach(async () => {
+    dataDir = await mkdtemp(join(tmpdir(), 'service-state-'));
+  });
+  afterEach(async () => {
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it('is undefined without a dataDir, and restores nothing', async () => {
+    const restored: unknown[] = [];
+    const file = await openServiceState({
+      dataDir: undefined,
+      service: 'svc',
+      restore: (saved) => restored.push(saved),
+      snapshot: () => ({}),
+    });
+    expect(file).toBeUndefined();
+    expect(restored).toEqual([]);
+  });
+
+  it('restores what an earlier run wrote to <dataDir>/<service>/state.json', async () => {
+    // arrange: a first run that writes its state
+    const first = await openServiceState({
+      dataDir,
+      service: 'svc',
+      restore: () => undefined,
+      snapshot: () => ({ kept: 1 }),
+    });
+    first?.changed();
+    await first?.flush();
+    // act
+    const restored: Array<{ saved: unknown; path: string }> = [];
+    await openServiceState({
+      dataDir,
+      service: 'svc',
+      restore: (saved, path) => restored.push({ saved, path }),
+      snapshot: () => ({}),
+    });
+    // assert
+    expect(restored).toEqual([{ saved: { kept: 1 }, path: join(dataDir, 'svc', 'state.json') }]);
   });
 });
