@@ -16,7 +16,6 @@
  */
 
 import { SchemaEncodeError } from './errors.ts';
-import { readRecordAt } from './read-at.ts';
 import {
   type KnownSchema,
   type SchemaName,
@@ -24,9 +23,11 @@ import {
   type SchemaRegistryOptions,
 } from './registry.ts';
 import { asBuffer, readSingleObject, writeSingleObject } from './single-object.ts';
+import { type TelemetryFieldsReader, telemetryDecoders } from './telemetry-decoder.ts';
 import type { TelemetryEvent } from './types.ts';
 
 export type { SchemaName, SchemaRegistryOptions } from './registry.ts';
+export type { TelemetryFields } from './telemetry-decoder.ts';
 
 /** A decoded record of any known schema. */
 export interface DecodedAnyRecord {
@@ -45,6 +46,8 @@ export interface Codec {
   decodeTelemetryEvent(bytes: Uint8Array): TelemetryEvent;
   /** @throws {SchemaDecodeError} see the module-level `decodeTelemetryEventAt`. */
   decodeTelemetryEventAt(buf: Buffer, start: number, end: number): TelemetryEvent;
+  /** @throws {SchemaDecodeError} see the module-level `readTelemetryFieldsAt`. */
+  readTelemetryFieldsAt: TelemetryFieldsReader;
   /** @throws {SchemaEncodeError} when the value does not match the schema. */
   encodeRecord(schemaName: SchemaName, value: unknown): Buffer;
   /** @throws {SchemaDecodeError} see the module-level `decodeTelemetryEvent`. */
@@ -94,14 +97,14 @@ function validated(known: KnownSchema, value: unknown): unknown {
 export function createCodec(options: SchemaRegistryOptions = {}): Codec {
   const registry = new SchemaRegistry(options);
   const telemetry = registry.writer('TelemetryEvent');
+  const inPlace = telemetryDecoders(registry);
   return {
     registry,
     encodeTelemetryEvent: (event) => writeSingleObject(telemetry, validated(telemetry, event)),
-    // The processor's hot path: in place, one reused Tap, no view or result object per record.
-    decodeTelemetryEvent: (bytes) =>
-      readRecordAt(registry, 'TelemetryEvent', asBuffer(bytes), 0, bytes.length) as TelemetryEvent,
-    decodeTelemetryEventAt: (buf, start, end) =>
-      readRecordAt(registry, 'TelemetryEvent', buf, start, end) as TelemetryEvent,
+    // The processor's hot path: in place, no view, Tap or result object per record.
+    decodeTelemetryEvent: (bytes) => inPlace.eventAt(asBuffer(bytes), 0, bytes.length),
+    decodeTelemetryEventAt: inPlace.eventAt,
+    readTelemetryFieldsAt: inPlace.fieldsAt,
     encodeRecord: (schemaName, value) => {
       const known = registry.writer(schemaName);
       return writeSingleObject(known, validated(known, value));
@@ -142,6 +145,14 @@ export const decodeTelemetryEvent: (bytes: Uint8Array) => TelemetryEvent =
  */
 export const decodeTelemetryEventAt: (buf: Buffer, start: number, end: number) => TelemetryEvent =
   defaultCodec.decodeTelemetryEventAt;
+
+/**
+ * {@link decodeTelemetryEventAt} into a flyweight, for a caller that copies the fields out (the
+ * processor's columns): no object per record. The fields hold until the next call.
+ *
+ * @throws {SchemaDecodeError} as `decodeTelemetryEventAt`.
+ */
+export const readTelemetryFieldsAt: TelemetryFieldsReader = defaultCodec.readTelemetryFieldsAt;
 
 /**
  * Encodes `value` as a single-object record of the newest version of `schemaName`.

@@ -1,0 +1,198 @@
+/**
+ * A straight-line reader for the body of the current `TelemetryEvent` version, the processor's
+ * hot path: no avsc Tap dispatch per field, and `source`, `metric` and `unit` (a few hundred
+ * distinct values where event ids are unique) interned, so that a batch does not allocate the
+ * same strings again for every record and later map lookups find their hash already computed.
+ *
+ * It is only used for records whose writer is the reader version itself, and only when that
+ * version has exactly the field list below (checked when the codec is built; a new version
+ * simply goes through avsc until this file learns it). It reproduces avsc's reads: zig-zag
+ * varints with avsc's arithmetic, strings as `utf8Slice`, doubles as `readDoubleLE`, and the
+ * attribute map through avsc's own reader. It never decides an error: whatever is not the plain
+ * case (a bound crossed, a length below zero, an unknown branch, trailing bytes) returns false,
+ * and the caller decodes the record through avsc, which gives the value or the exact error.
+ */
+
+import type avro from 'avsc';
+import avscUtils, { type Tap } from 'avsc/lib/utils.js';
+
+/** The reader schema's fields as avsc's `schema()` prints them: what this reader reads. */
+const FIELDS_JSON = JSON.stringify([
+  { name: 'eventId', type: 'string' },
+  { name: 'source', type: 'string' },
+  { name: 'metric', type: 'string' },
+  { name: 'value', type: 'double' },
+  { name: 'timestamp', type: 'long' },
+  { name: 'attributes', type: ['null', { type: 'map', values: 'string' }] },
+  { name: 'unit', type: ['null', 'string'] },
+]);
+
+/** avsc's `isSafeLong` bound. */
+const MAX_SAFE_LONG = 9007199254740990;
+
+/** Direct-mapped intern table: a slot holds the last string that hashed to it. */
+const INTERN_SLOTS = 1 << 14;
+/** Longer strings are not interned: ids and labels are short, and the compare is per byte. */
+const MAX_INTERNED_BYTES = 64;
+
+/** Node's unchecked slicers (what avsc's `readString` uses); absent from @types/node. */
+type SlicingBuffer = Buffer & {
+  utf8Slice(start: number, end: number): string;
+  latin1Slice(start: number, end: number): string;
+};
+
+interface MapReader {
+  _read(tap: Tap): unknown;
+}
+
+/** The fields of one decoded `TelemetryEvent`, as `TelemetryBodyReader` leaves them. */
+export interface TelemetryFields {
+  readonly eventId: string;
+  readonly source: string;
+  readonly metric: string;
+  readonly value: number;
+  readonly timestamp: number;
+  readonly attributes: Readonly<Record<string, string>> | null;
+  readonly unit: string | null;
+}
+
+/** The fields of one decoded body, overwritten by every `read` (a flyweight). */
+export class TelemetryBodyReader implements TelemetryFields {
+  eventId = '';
+  source = '';
+  metric = '';
+  value = 0;
+  timestamp = 0;
+  attributes: Record<string, string> | null = null;
+  unit: string | null = null;
+
+  #pos = 0;
+  #ok = true;
+  readonly #interned: (string | undefined)[] = new Array(INTERN_SLOTS);
+  readonly #tap = new avscUtils.Tap(Buffer.alloc(0));
+  readonly #attributes: MapReader;
+
+  private constructor(attributes: MapReader) {
+    this.#attributes = attributes;
+  }
+
+  /** A reader for `type`, or undefined when `type` is not the version this reader knows. */
+  static for(type: avro.Type): TelemetryBodyReader | undefined {
+    const schema = type.schema() as { fields?: unknown };
+    if (JSON.stringify(schema.fields) !== FIELDS_JSON) return undefined;
+    const fields = (type as unknown as { fields: { type: { types: MapReader[] } }[] }).fields;
+    return new TelemetryBodyReader(fields[5]!.type.types[1]!);
+  }
+
+  /** Reads the body at `buf[pos, end)`; false when avsc must decide (see the module comment). */
+  read(buffer: Buffer, pos: number, end: number): boolean {
+    const buf = buffer as SlicingBuffer;
+    this.#pos = pos;
+    this.#ok = true;
+    this.eventId = this.#string(buf, end, false);
+    this.source = this.#string(buf, end, true);
+    this.metric = this.#string(buf, end, true);
+    if (!this.#ok || this.#pos + 8 > end) return false;
+    this.value = buf.readDoubleLE(this.#pos);
+    this.#pos += 8;
+    this.timestamp = this.#long(buf, end);
+    // avsc's LongType throws beyond its safe range ("potential precision loss"): let it.
+    if (!(this.timestamp >= -MAX_SAFE_LONG && this.timestamp <= MAX_SAFE_LONG)) return false;
+    const attributes = this.#long(buf, end);
+    if (attributes === 0) this.attributes = null;
+    else if (attributes === 1 && this.#ok) this.attributes = this.#map(buf, end);
+    else return false;
+    const unit = this.#long(buf, end);
+    if (unit === 0) this.unit = null;
+    else if (unit === 1) this.unit = this.#string(buf, end, true);
+    else return false;
+    return this.#ok && this.#pos === end;
+  }
+
+  /** avsc's `readLong`, bounded by `end` and by 10 bytes. */
+  #long(buf: SlicingBuffer, end: number): number {
+    let pos = this.#pos;
+    let n = 0;
+    let k = 0;
+    let b: number;
+    do {
+      if (pos >= end) return this.#fail();
+      b = buf[pos++]!;
+      n |= (b & 0x7f) << k;
+      k += 7;
+    } while (b & 0x80 && k < 28);
+    if (b & 0x80) {
+      let f = n;
+      let fk = 268435456;
+      do {
+        if (pos >= end || k >= 70) return this.#fail();
+        b = buf[pos++]!;
+        f += (b & 0x7f) * fk;
+        fk *= 128;
+        k += 7;
+      } while (b & 0x80);
+      this.#pos = pos;
+      return (f % 2 ? -(f + 1) : f) / 2;
+    }
+    this.#pos = pos;
+    return (n >> 1) ^ -(n & 1);
+  }
+
+  #string(buf: SlicingBuffer, end: number, intern: boolean): string {
+    const length = this.#long(buf, end);
+    const start = this.#pos;
+    if (!this.#ok || length < 0 || length > end - start) {
+      this.#fail();
+      return '';
+    }
+    const stop = start + length;
+    this.#pos = stop;
+    if (!intern || length > MAX_INTERNED_BYTES) return buf.utf8Slice(start, stop);
+    let h = 0x811c9dc5;
+    let high = 0;
+    for (let i = start; i < stop; i++) {
+      const byte = buf[i]!;
+      high |= byte;
+      h = Math.imul(h ^ byte, 16777619);
+    }
+    // Only ASCII is interned: there a string's char codes are its bytes, so the compare is exact.
+    if (high & 0x80) return buf.utf8Slice(start, stop);
+    const slot = (h ^ (h >>> 15)) & (INTERN_SLOTS - 1);
+    const cached = this.#interned[slot];
+    if (cached !== undefined && cached.length === length) {
+      let same = true;
+      for (let i = 0; i < length; i++) {
+        if (cached.charCodeAt(i) !== buf[start + i]) {
+          same = false;
+          break;
+        }
+      }
+      if (same) return cached;
+    }
+    const fresh = buf.latin1Slice(start, stop);
+    this.#interned[slot] = fresh;
+    return fresh;
+  }
+
+  #map(buf: SlicingBuffer, end: number): Record<string, string> | null {
+    const tap = this.#tap;
+    tap.buf = buf;
+    tap.pos = this.#pos;
+    let value: unknown;
+    try {
+      value = this.#attributes._read(tap);
+    } catch {
+      this.#fail();
+      return null;
+    }
+    // Past `end` it read bytes of the next record: avsc must decide on the exact view.
+    if (tap.pos > end) this.#fail();
+    this.#pos = tap.pos;
+    return value as Record<string, string>;
+  }
+
+  #fail(): number {
+    this.#ok = false;
+    return 0;
+  }
+}
