@@ -1,10 +1,8 @@
 import {
-  CreateQueueCommand,
   GetQueueAttributesCommand,
   ReceiveMessageCommand,
   SendMessageBatchCommand,
   SendMessageCommand,
-  type SQSClient,
 } from '@aws-sdk/client-sqs';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,54 +11,36 @@ import {
   SqsEventSource,
   type SqsHandler,
 } from '../../../../infra/local/hosting/sqs-event-source.ts';
-import { startSqs, uniqueName } from '../services/sqs/harness.ts';
+import {
+  createQueue,
+  eventually,
+  type LocalSqs,
+  startSqs,
+  uniqueName,
+} from '../../../support/local-services.ts';
 
 describe.concurrent('SqsEventSource', () => {
-  let sqs: Awaited<ReturnType<typeof startSqs>>;
-  let client: SQSClient;
+  let sqs: LocalSqs;
   beforeAll(async () => {
     sqs = await startSqs();
-    client = sqs.client;
   });
   afterAll(() => sqs.close());
 
-  async function queue(
-    attributes: Record<string, string> = {},
-  ): Promise<{ url: string; arn: string }> {
-    const url = (
-      await client.send(
-        new CreateQueueCommand({ QueueName: uniqueName('esm'), Attributes: attributes }),
-      )
-    ).QueueUrl!;
-    const arn = (
-      await client.send(
-        new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['QueueArn'] }),
-      )
-    ).Attributes!.QueueArn!;
-    return { url, arn };
-  }
+  const queue = (attributes: Record<string, string> = {}) =>
+    createQueue(sqs.client, uniqueName('esm'), attributes);
 
   async function counts(url: string): Promise<Record<string, string>> {
     return (
-      await client.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['All'] }))
+      await sqs.client.send(
+        new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['All'] }),
+      )
     ).Attributes!;
-  }
-
-  async function until(
-    condition: () => boolean | Promise<boolean>,
-    timeoutMillis = 10_000,
-  ): Promise<void> {
-    const deadline = Date.now() + timeoutMillis;
-    while (!(await condition())) {
-      if (Date.now() > deadline) throw new Error('condition not met in time');
-      await new Promise((r) => setTimeout(r, 25));
-    }
   }
 
   async function sendMany(url: string, n: number): Promise<void> {
     for (let start = 0; start < n; start += 10) {
       const ids = Array.from({ length: Math.min(10, n - start) }, (_, i) => start + i);
-      await client.send(
+      await sqs.client.send(
         new SendMessageBatchCommand({
           QueueUrl: url,
           Entries: ids.map((i) => ({
@@ -79,7 +59,7 @@ describe.concurrent('SqsEventSource', () => {
     await sendMany(url, 25);
     const events: SQSEvent[] = [];
     const source = new SqsEventSource({
-      client,
+      client: sqs.client,
       queueUrl: url,
       queueArn: arn,
       batchSize: 20,
@@ -90,7 +70,7 @@ describe.concurrent('SqsEventSource', () => {
     });
     // act
     source.start();
-    await until(() => events.reduce((n, e) => n + e.Records.length, 0) >= 25);
+    await eventually(() => events.reduce((n, e) => n + e.Records.length, 0) >= 25, 10_000);
     await source.stop();
     // assert
     expect(events[0]?.Records).toHaveLength(20);
@@ -121,7 +101,7 @@ describe.concurrent('SqsEventSource', () => {
     const sizes: number[] = [];
     let firstInvokeAt = 0;
     const source = new SqsEventSource({
-      client,
+      client: sqs.client,
       queueUrl: url,
       queueArn: arn,
       batchSize: 5,
@@ -134,7 +114,7 @@ describe.concurrent('SqsEventSource', () => {
     source.start();
     const sentAt = Date.now();
     await sendMany(url, 2);
-    await until(() => sizes.length > 0);
+    await eventually(() => sizes.length > 0, 10_000);
     await source.stop();
     expect(sizes).toEqual([2]);
     expect(firstInvokeAt - sentAt).toBeGreaterThanOrEqual(500);
@@ -159,7 +139,7 @@ describe.concurrent('SqsEventSource', () => {
       return { batchItemFailures: failures };
     };
     const source = new SqsEventSource({
-      client,
+      client: sqs.client,
       queueUrl: url,
       queueArn: arn,
       handler,
@@ -167,7 +147,7 @@ describe.concurrent('SqsEventSource', () => {
     });
     // act
     source.start();
-    await until(() => deliveries.length >= 4);
+    await eventually(() => deliveries.length >= 4, 10_000);
     await source.stop();
     // assert
     expect(
@@ -186,7 +166,7 @@ describe.concurrent('SqsEventSource', () => {
     await sendMany(url, 2);
     let calls = 0;
     const source = new SqsEventSource({
-      client,
+      client: sqs.client,
       queueUrl: url,
       queueArn: arn,
       reportBatchItemFailures: true,
@@ -197,7 +177,7 @@ describe.concurrent('SqsEventSource', () => {
       },
     });
     source.start();
-    await until(() => source.stats.functionErrors > 0);
+    await eventually(() => source.stats.functionErrors > 0, 10_000);
     await source.stop();
     const after = await counts(url);
     expect(calls).toBeGreaterThanOrEqual(1);
@@ -212,9 +192,9 @@ describe.concurrent('SqsEventSource', () => {
       VisibilityTimeout: '0',
       RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlq.arn, maxReceiveCount: 2 }),
     });
-    await client.send(new SendMessageCommand({ QueueUrl: url, MessageBody: 'poison' }));
+    await sqs.client.send(new SendMessageCommand({ QueueUrl: url, MessageBody: 'poison' }));
     const source = new SqsEventSource({
-      client,
+      client: sqs.client,
       queueUrl: url,
       queueArn: arn,
       onError: () => undefined,
@@ -224,11 +204,14 @@ describe.concurrent('SqsEventSource', () => {
     });
     // act
     source.start();
-    await until(async () => (await counts(dlq.url)).ApproximateNumberOfMessages === '1');
+    await eventually(
+      async () => (await counts(dlq.url)).ApproximateNumberOfMessages === '1',
+      10_000,
+    );
     await source.stop();
     // assert
     expect(source.stats.functionErrors).toBe(2);
-    const dead = await client.send(new ReceiveMessageCommand({ QueueUrl: dlq.url }));
+    const dead = await sqs.client.send(new ReceiveMessageCommand({ QueueUrl: dlq.url }));
     expect(dead.Messages?.[0]?.Body).toBe('poison');
   });
 
@@ -238,7 +221,7 @@ describe.concurrent('SqsEventSource', () => {
     let finished = false;
     let started = false;
     const source = new SqsEventSource({
-      client,
+      client: sqs.client,
       queueUrl: url,
       queueArn: arn,
       handler: async () => {
@@ -248,7 +231,7 @@ describe.concurrent('SqsEventSource', () => {
       },
     });
     source.start();
-    await until(() => started);
+    await eventually(() => started, 10_000);
     await source.stop();
     expect(finished).toBe(true);
     expect(source.stats.messagesDeleted).toBe(1);
@@ -257,7 +240,7 @@ describe.concurrent('SqsEventSource', () => {
   it('stops promptly while long polling an empty queue', async () => {
     const { url, arn } = await queue();
     const source = new SqsEventSource({
-      client,
+      client: sqs.client,
       queueUrl: url,
       queueArn: arn,
       handler: async () => undefined,
@@ -273,7 +256,7 @@ describe.concurrent('SqsEventSource', () => {
     const { url, arn } = await queue({ VisibilityTimeout: '30' });
     await sendMany(url, 1);
     const source = new SqsEventSource({
-      client,
+      client: sqs.client,
       queueUrl: url,
       queueArn: arn,
       timeoutMillis: 100,
@@ -281,14 +264,14 @@ describe.concurrent('SqsEventSource', () => {
       handler: () => new Promise((r) => setTimeout(r, 400)),
     });
     source.start();
-    await until(() => source.stats.functionErrors === 1);
+    await eventually(() => source.stats.functionErrors === 1, 10_000);
     await source.stop();
     expect(source.stats.messagesDeleted).toBe(0);
   });
 
   it('validates its settings eagerly, naming the value received', () => {
     const base = {
-      client,
+      client: sqs.client,
       queueUrl: 'u',
       queueArn: 'arn:aws:sqs:us-east-1:000000000000:q',
       handler: async () => undefined,

@@ -8,7 +8,7 @@ import { execFile, execFileSync } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { md5Hex } from '../../../../../infra/local/services/sqs/md5.ts';
-import { type SnsHarness, startSns, uniqueName } from './harness.ts';
+import { type SnsHarness, startSnsHarness, uniqueName } from './harness.ts';
 
 const run = promisify(execFile);
 
@@ -46,7 +46,7 @@ describe.skipIf(version === undefined)(
   () => {
     let h: SnsHarness;
     beforeAll(async () => {
-      h = await startSns();
+      h = await startSnsHarness();
     });
     afterAll(() => h.close());
 

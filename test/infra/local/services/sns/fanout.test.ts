@@ -5,12 +5,12 @@ import {
   SubscribeCommand,
 } from '@aws-sdk/client-sns';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type SnsHarness, startSns, uniqueName } from './harness.ts';
+import { type SnsHarness, startSnsHarness, uniqueName } from './harness.ts';
 
 describe.concurrent('SNS endpoint: fan-out to SQS', () => {
   let h: SnsHarness;
   beforeAll(async () => {
-    h = await startSns();
+    h = await startSnsHarness();
   });
   afterAll(() => h.close());
 

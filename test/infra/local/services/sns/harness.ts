@@ -1,17 +1,10 @@
 /** Shared set-up of the SNS endpoint tests: SQS and SNS servers and SDK v3 clients for them. */
 
-import { SNSClient } from '@aws-sdk/client-sns';
-import {
-  CreateQueueCommand,
-  GetQueueAttributesCommand,
-  type Message,
-  ReceiveMessageCommand,
-  type SQSClient,
-} from '@aws-sdk/client-sqs';
-import { NodeHttpHandler } from '@smithy/node-http-handler';
-import { type SnsServer, startSnsServer } from '../../../../../infra/local/services/sns/server.ts';
+import type { SNSClient } from '@aws-sdk/client-sns';
+import { type Message, ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import type { SnsServer } from '../../../../../infra/local/services/sns/server.ts';
 import type { SqsServer } from '../../../../../infra/local/services/sqs/server.ts';
-import { credentials, startSqs, uniqueName } from '../sqs/harness.ts';
+import { createQueue, startSns, startSqs, uniqueName } from '../../../../support/local-services.ts';
 
 export { uniqueName };
 
@@ -33,35 +26,18 @@ export interface SnsHarness {
   close(): Promise<void>;
 }
 
-export async function startSns(
+/** Starts SQS, then SNS delivering to it. */
+export async function startSnsHarness(
   options: { onDeliveryError?: (error: unknown) => void } = {},
 ): Promise<SnsHarness> {
   const sqs = await startSqs();
-  const snsServer = await startSnsServer({ sqsEndpoint: sqs.server.endpoint, ...options });
-  const sns = new SNSClient({
-    endpoint: snsServer.endpoint,
-    region: 'us-east-1',
-    credentials,
-    requestHandler: new NodeHttpHandler(),
-  });
+  const sns = await startSns({ sqsEndpoint: sqs.server.endpoint, ...options });
   return {
     sqsServer: sqs.server,
-    snsServer,
+    snsServer: sns.server,
     sqs: sqs.client,
-    sns,
-    async queue(attributes = {}) {
-      const url = (
-        await sqs.client.send(
-          new CreateQueueCommand({ QueueName: uniqueName('sub'), Attributes: attributes }),
-        )
-      ).QueueUrl!;
-      const arn = (
-        await sqs.client.send(
-          new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['QueueArn'] }),
-        )
-      ).Attributes!.QueueArn!;
-      return { url, arn };
-    },
+    sns: sns.client,
+    queue: (attributes = {}) => createQueue(sqs.client, uniqueName('sub'), attributes),
     async receive(url, waitSeconds = 2) {
       const { Messages } = await sqs.client.send(
         new ReceiveMessageCommand({
@@ -90,8 +66,7 @@ export async function startSns(
       return bodies.sort();
     },
     async close() {
-      sns.destroy();
-      await snsServer.close();
+      await sns.close();
       await sqs.close();
     },
   };

@@ -11,7 +11,8 @@ import {
   type LoopbackServer,
   startLoopbackServer,
 } from '../../../../../infra/local/services/http/server.ts';
-import { type SnsHarness, startSns, uniqueName } from './harness.ts';
+import { eventually } from '../../../../support/local-services.ts';
+import { type SnsHarness, startSnsHarness, uniqueName } from './harness.ts';
 
 interface Received {
   readonly path: string;
@@ -28,7 +29,7 @@ describe('SNS endpoint: HTTP subscriptions', () => {
   const deliveryErrors: unknown[] = [];
 
   beforeAll(async () => {
-    h = await startSns({ onDeliveryError: (e) => deliveryErrors.push(e) });
+    h = await startSnsHarness({ onDeliveryError: (e) => deliveryErrors.push(e) });
     receiver = await startLoopbackServer({
       handler: async (req, res) => {
         const body = (await readBody(req, 1_000_000)).toString('utf8');
@@ -52,14 +53,6 @@ describe('SNS endpoint: HTTP subscriptions', () => {
     await receiver.close();
   });
 
-  async function until(condition: () => boolean, timeoutMillis = 5_000): Promise<void> {
-    const deadline = Date.now() + timeoutMillis;
-    while (!condition()) {
-      if (Date.now() > deadline) throw new Error('condition not met in time');
-      await new Promise((r) => setTimeout(r, 20));
-    }
-  }
-
   it('asks for confirmation, then delivers notifications with SNS headers once confirmed', async () => {
     // arrange
     const { TopicArn } = await h.sns.send(new CreateTopicCommand({ Name: uniqueName('http') }));
@@ -67,7 +60,7 @@ describe('SNS endpoint: HTTP subscriptions', () => {
     const subscribed = await h.sns.send(
       new SubscribeCommand({ TopicArn, Protocol: 'http', Endpoint: endpoint }),
     );
-    await until(() => received.some((r) => r.path === '/alerts'));
+    await eventually(() => received.some((r) => r.path === '/alerts'));
     const confirmation = received.find((r) => r.path === '/alerts')!;
     // wait for the confirmation to be processed
     let listed = await h.sns.send(new ListSubscriptionsByTopicCommand({ TopicArn }));
@@ -83,7 +76,7 @@ describe('SNS endpoint: HTTP subscriptions', () => {
     const { MessageId } = await h.sns.send(
       new PublishCommand({ TopicArn, Message: 'to http', Subject: 'S' }),
     );
-    await until(() => received.some((r) => r.headers['x-amz-sns-message-id'] === MessageId));
+    await eventually(() => received.some((r) => r.headers['x-amz-sns-message-id'] === MessageId));
     // assert
     expect(subscribed.SubscriptionArn).toBe('pending confirmation');
     expect(confirmation.headers['x-amz-sns-message-type']).toBe('SubscriptionConfirmation');
@@ -110,7 +103,7 @@ describe('SNS endpoint: HTTP subscriptions', () => {
     await h.sns.send(
       new SubscribeCommand({ TopicArn, Protocol: 'http', Endpoint: `${receiver.endpoint}/silent` }),
     );
-    await until(() => received.some((r) => r.path === '/silent'));
+    await eventually(() => received.some((r) => r.path === '/silent'));
     const { MessageId } = await h.sns.send(new PublishCommand({ TopicArn, Message: 'unseen' }));
     await new Promise((r) => setTimeout(r, 300));
     expect(
@@ -142,13 +135,13 @@ describe('SNS endpoint: HTTP subscriptions', () => {
         },
       }),
     );
-    await until(() => received.some((r) => r.path === '/flaky'));
+    await eventually(() => received.some((r) => r.path === '/flaky'));
     await new Promise((r) => setTimeout(r, 100));
     failuresLeft = 2;
     const before = received.length;
     // act
     await h.sns.send(new PublishCommand({ TopicArn, Message: 'raw body' }));
-    await until(() => received.slice(before).filter((r) => r.path === '/flaky').length >= 3);
+    await eventually(() => received.slice(before).filter((r) => r.path === '/flaky').length >= 3);
     // assert
     const attempts = received.slice(before).filter((r) => r.path === '/flaky');
     expect(attempts.map((a) => a.body)).toEqual(['raw body', 'raw body', 'raw body']);

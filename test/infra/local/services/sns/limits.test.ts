@@ -10,13 +10,13 @@ import {
 } from '@aws-sdk/client-sns';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SNS } from '../../../../../infra/limits.ts';
-import { type SnsHarness, startSns, uniqueName } from './harness.ts';
+import { type SnsHarness, startSnsHarness, uniqueName } from './harness.ts';
 
 describe.concurrent('SNS endpoint: limits at their edges', () => {
   let h: SnsHarness;
   let TopicArn: string;
   beforeAll(async () => {
-    h = await startSns();
+    h = await startSnsHarness();
     TopicArn = (await h.sns.send(new CreateTopicCommand({ Name: uniqueName('limits') }))).TopicArn!;
   });
   afterAll(() => h.close());

@@ -5,14 +5,11 @@ import {
   CreateTopicCommand,
   ListSubscriptionsByTopicCommand,
   PublishCommand,
-  SNSClient,
   SubscribeCommand,
 } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
-import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startSnsServer } from '../../../../../infra/local/services/sns/server.ts';
-import { credentials, startSqs } from '../sqs/harness.ts';
+import { startSns, startSqs } from '../../../../support/local-services.ts';
 
 describe('SNS endpoint: persistence under dataDir', () => {
   let dataDir = '';
@@ -25,19 +22,12 @@ describe('SNS endpoint: persistence under dataDir', () => {
 
   async function start() {
     const sqs = await startSqs({ dataDir });
-    const server = await startSnsServer({ sqsEndpoint: sqs.server.endpoint, dataDir });
-    const sns = new SNSClient({
-      endpoint: server.endpoint,
-      region: 'us-east-1',
-      credentials,
-      requestHandler: new NodeHttpHandler(),
-    });
+    const sns = await startSns({ sqsEndpoint: sqs.server.endpoint, dataDir });
     return {
       sqs,
       sns,
       async close() {
-        sns.destroy();
-        await server.close();
+        await sns.close();
         await sqs.close();
       },
     };
@@ -49,8 +39,8 @@ describe('SNS endpoint: persistence under dataDir', () => {
     const { QueueUrl } = await first.sqs.client.send(
       new CreateQueueCommand({ QueueName: 'alerts-copy' }),
     );
-    const { TopicArn } = await first.sns.send(new CreateTopicCommand({ Name: 'alerts' }));
-    await first.sns.send(
+    const { TopicArn } = await first.sns.client.send(new CreateTopicCommand({ Name: 'alerts' }));
+    await first.sns.client.send(
       new SubscribeCommand({
         TopicArn,
         Protocol: 'sqs',
@@ -61,8 +51,8 @@ describe('SNS endpoint: persistence under dataDir', () => {
     await first.close();
     // act: the restarted SQS endpoint listens on another port; subscriptions name queues by ARN
     const second = await start();
-    const listed = await second.sns.send(new ListSubscriptionsByTopicCommand({ TopicArn }));
-    await second.sns.send(new PublishCommand({ TopicArn, Message: 'after restart' }));
+    const listed = await second.sns.client.send(new ListSubscriptionsByTopicCommand({ TopicArn }));
+    await second.sns.client.send(new PublishCommand({ TopicArn, Message: 'after restart' }));
     const url = `${second.sqs.server.endpoint}/000000000000/alerts-copy`;
     const { Messages } = await second.sqs.client.send(
       new ReceiveMessageCommand({ QueueUrl: url, WaitTimeSeconds: 5 }),

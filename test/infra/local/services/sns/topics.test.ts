@@ -14,12 +14,12 @@ import {
   UnsubscribeCommand,
 } from '@aws-sdk/client-sns';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type SnsHarness, startSns, uniqueName } from './harness.ts';
+import { type SnsHarness, startSnsHarness, uniqueName } from './harness.ts';
 
 describe.concurrent('SNS endpoint: topics and subscriptions (AWS SDK v3, query protocol)', () => {
   let h: SnsHarness;
   beforeAll(async () => {
-    h = await startSns();
+    h = await startSnsHarness();
   });
   afterAll(() => h.close());
 

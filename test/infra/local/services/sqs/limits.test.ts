@@ -9,21 +9,18 @@ import {
   ReceiveMessageCommand,
   SendMessageBatchCommand,
   SendMessageCommand,
-  type SQSClient,
   TooManyEntriesInBatchRequest,
 } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SQS } from '../../../../../infra/limits.ts';
-import { startSqs, uniqueName } from './harness.ts';
+import { type LocalSqs, startSqs, uniqueName } from '../../../../support/local-services.ts';
 
 describe.concurrent('SQS endpoint: limits at their edges', () => {
-  let sqs: Awaited<ReturnType<typeof startSqs>>;
-  let client: SQSClient;
+  let sqs: LocalSqs;
   let QueueUrl: string;
   beforeAll(async () => {
     sqs = await startSqs();
-    client = sqs.client;
-    QueueUrl = (await client.send(new CreateQueueCommand({ QueueName: uniqueName('limits') })))
+    QueueUrl = (await sqs.client.send(new CreateQueueCommand({ QueueName: uniqueName('limits') })))
       .QueueUrl!;
   });
   afterAll(() => sqs.close());
@@ -32,20 +29,22 @@ describe.concurrent('SQS endpoint: limits at their edges', () => {
     Array.from({ length: n }, (_, i) => ({ Id: `e${i}`, MessageBody: body }));
 
   it(`accepts a batch of ${SQS.maxBatchEntries} entries and refuses ${SQS.maxBatchEntries + 1}`, async () => {
-    const ok = await client.send(new SendMessageBatchCommand({ QueueUrl, Entries: entries(10) }));
+    const ok = await sqs.client.send(
+      new SendMessageBatchCommand({ QueueUrl, Entries: entries(10) }),
+    );
     expect(ok.Successful).toHaveLength(10);
     await expect(
-      client.send(new SendMessageBatchCommand({ QueueUrl, Entries: entries(11) })),
+      sqs.client.send(new SendMessageBatchCommand({ QueueUrl, Entries: entries(11) })),
     ).rejects.toBeInstanceOf(TooManyEntriesInBatchRequest);
   });
 
   it('refuses 11 entries in delete and change-visibility batches too', async () => {
     const handles = Array.from({ length: 11 }, (_, i) => ({ Id: `h${i}`, ReceiptHandle: 'x' }));
     await expect(
-      client.send(new DeleteMessageBatchCommand({ QueueUrl, Entries: handles })),
+      sqs.client.send(new DeleteMessageBatchCommand({ QueueUrl, Entries: handles })),
     ).rejects.toBeInstanceOf(TooManyEntriesInBatchRequest);
     await expect(
-      client.send(
+      sqs.client.send(
         new ChangeMessageVisibilityBatchCommand({
           QueueUrl,
           Entries: handles.map((h) => ({ ...h, VisibilityTimeout: 1 })),
@@ -56,10 +55,10 @@ describe.concurrent('SQS endpoint: limits at their edges', () => {
 
   it('refuses empty batches, repeated ids and malformed ids', async () => {
     await expect(
-      client.send(new SendMessageBatchCommand({ QueueUrl, Entries: [] })),
+      sqs.client.send(new SendMessageBatchCommand({ QueueUrl, Entries: [] })),
     ).rejects.toBeInstanceOf(EmptyBatchRequest);
     await expect(
-      client.send(
+      sqs.client.send(
         new SendMessageBatchCommand({
           QueueUrl,
           Entries: [
@@ -70,12 +69,12 @@ describe.concurrent('SQS endpoint: limits at their edges', () => {
       ),
     ).rejects.toBeInstanceOf(BatchEntryIdsNotDistinct);
     await expect(
-      client.send(
+      sqs.client.send(
         new SendMessageBatchCommand({ QueueUrl, Entries: [{ Id: 'a.b', MessageBody: 'a' }] }),
       ),
     ).rejects.toBeInstanceOf(InvalidBatchEntryId);
     await expect(
-      client.send(
+      sqs.client.send(
         new SendMessageBatchCommand({
           QueueUrl,
           Entries: [{ Id: 'i'.repeat(81), MessageBody: 'a' }],
@@ -85,12 +84,12 @@ describe.concurrent('SQS endpoint: limits at their edges', () => {
   });
 
   it(`accepts a message of exactly ${SQS.maxMessageBytes} bytes and refuses one byte more`, async () => {
-    const ok = await client.send(
+    const ok = await sqs.client.send(
       new SendMessageCommand({ QueueUrl, MessageBody: 'a'.repeat(SQS.maxMessageBytes) }),
     );
     expect(ok.MessageId).toBeDefined();
     await expect(
-      client.send(
+      sqs.client.send(
         new SendMessageCommand({ QueueUrl, MessageBody: 'a'.repeat(SQS.maxMessageBytes + 1) }),
       ),
     ).rejects.toMatchObject({ name: 'InvalidParameterValue' });
@@ -100,9 +99,13 @@ describe.concurrent('SQS endpoint: limits at their edges', () => {
     // 'k' + 'String' + 'v' = 8 bytes of attribute
     const MessageAttributes = { k: { DataType: 'String', StringValue: 'v' } };
     const fits = 'a'.repeat(SQS.maxMessageBytes - 8);
-    await client.send(new SendMessageCommand({ QueueUrl, MessageBody: fits, MessageAttributes }));
+    await sqs.client.send(
+      new SendMessageCommand({ QueueUrl, MessageBody: fits, MessageAttributes }),
+    );
     await expect(
-      client.send(new SendMessageCommand({ QueueUrl, MessageBody: `${fits}a`, MessageAttributes })),
+      sqs.client.send(
+        new SendMessageCommand({ QueueUrl, MessageBody: `${fits}a`, MessageAttributes }),
+      ),
     ).rejects.toMatchObject({ name: 'InvalidParameterValue' });
   });
 
@@ -112,10 +115,10 @@ describe.concurrent('SQS endpoint: limits at their edges', () => {
       { Id: 'a', MessageBody: 'a'.repeat(half) },
       { Id: 'b', MessageBody: 'b'.repeat(half) },
     ];
-    const ok = await client.send(new SendMessageBatchCommand({ QueueUrl, Entries: exact }));
+    const ok = await sqs.client.send(new SendMessageBatchCommand({ QueueUrl, Entries: exact }));
     expect(ok.Successful).toHaveLength(2);
     await expect(
-      client.send(
+      sqs.client.send(
         new SendMessageBatchCommand({
           QueueUrl,
           Entries: [exact[0]!, { Id: 'b', MessageBody: 'b'.repeat(half + 1) }],
@@ -129,11 +132,11 @@ describe.concurrent('SQS endpoint: limits at their edges', () => {
       Object.fromEntries(
         Array.from({ length: n }, (_, i) => [`a${i}`, { DataType: 'String', StringValue: 'v' }]),
       );
-    await client.send(
+    await sqs.client.send(
       new SendMessageCommand({ QueueUrl, MessageBody: 'x', MessageAttributes: attributes(10) }),
     );
     await expect(
-      client.send(
+      sqs.client.send(
         new SendMessageCommand({ QueueUrl, MessageBody: 'x', MessageAttributes: attributes(11) }),
       ),
     ).rejects.toMatchObject({ name: 'InvalidParameterValue' });
@@ -141,18 +144,20 @@ describe.concurrent('SQS endpoint: limits at their edges', () => {
 
   it("honours a queue's smaller MaximumMessageSize at its edge", async () => {
     const small = (
-      await client.send(
+      await sqs.client.send(
         new CreateQueueCommand({
           QueueName: uniqueName('small'),
           Attributes: { MaximumMessageSize: '1024' },
         }),
       )
     ).QueueUrl!;
-    await client.send(new SendMessageCommand({ QueueUrl: small, MessageBody: 'a'.repeat(1024) }));
+    await sqs.client.send(
+      new SendMessageCommand({ QueueUrl: small, MessageBody: 'a'.repeat(1024) }),
+    );
     await expect(
-      client.send(new SendMessageCommand({ QueueUrl: small, MessageBody: 'a'.repeat(1025) })),
+      sqs.client.send(new SendMessageCommand({ QueueUrl: small, MessageBody: 'a'.repeat(1025) })),
     ).rejects.toMatchObject({ name: 'InvalidParameterValue' });
-    const batch = await client.send(
+    const batch = await sqs.client.send(
       new SendMessageBatchCommand({
         QueueUrl: small,
         Entries: [
@@ -167,12 +172,12 @@ describe.concurrent('SQS endpoint: limits at their edges', () => {
 
   it(`receives at most ${SQS.maxReceiveMessages} messages and waits at most ${SQS.maxWaitTimeSeconds} s`, async () => {
     await expect(
-      client.send(new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 11 })),
+      sqs.client.send(new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 11 })),
     ).rejects.toMatchObject({ name: 'InvalidParameterValue' });
     await expect(
-      client.send(new ReceiveMessageCommand({ QueueUrl, WaitTimeSeconds: 21 })),
+      sqs.client.send(new ReceiveMessageCommand({ QueueUrl, WaitTimeSeconds: 21 })),
     ).rejects.toMatchObject({ name: 'InvalidParameterValue' });
-    const { Messages } = await client.send(
+    const { Messages } = await sqs.client.send(
       new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10 }),
     );
     expect(Messages?.length).toBeLessThanOrEqual(10);
@@ -180,7 +185,7 @@ describe.concurrent('SQS endpoint: limits at their edges', () => {
 
   it('refuses characters outside the XML range with InvalidMessageContents', async () => {
     await expect(
-      client.send(new SendMessageCommand({ QueueUrl, MessageBody: 'bell\u0007' })),
+      sqs.client.send(new SendMessageCommand({ QueueUrl, MessageBody: 'bell\u0007' })),
     ).rejects.toMatchObject({ name: 'InvalidMessageContents' });
   });
 });

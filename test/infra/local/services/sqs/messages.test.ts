@@ -8,23 +8,20 @@ import {
   ReceiveMessageCommand,
   SendMessageBatchCommand,
   SendMessageCommand,
-  type SQSClient,
 } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { md5OfMessageAttributes } from '../../../../../infra/local/services/sqs/md5.ts';
-import { startSqs, uniqueName } from './harness.ts';
+import { type LocalSqs, startSqs, uniqueName } from '../../../../support/local-services.ts';
 
 describe.concurrent('SQS endpoint: messages (AWS SDK v3, JSON protocol)', () => {
-  let sqs: Awaited<ReturnType<typeof startSqs>>;
-  let client: SQSClient;
+  let sqs: LocalSqs;
   beforeAll(async () => {
     sqs = await startSqs();
-    client = sqs.client;
   });
   afterAll(() => sqs.close());
 
   async function queue(attributes: Record<string, string> = {}): Promise<string> {
-    const { QueueUrl } = await client.send(
+    const { QueueUrl } = await sqs.client.send(
       new CreateQueueCommand({ QueueName: uniqueName('msg'), Attributes: attributes }),
     );
     return QueueUrl!;
@@ -44,10 +41,10 @@ describe.concurrent('SQS endpoint: messages (AWS SDK v3, JSON protocol)', () => 
       blob: { DataType: 'Binary', BinaryValue: Buffer.from([0, 1, 2, 255]).toString('base64') },
     });
     // act
-    const sent = await client.send(
+    const sent = await sqs.client.send(
       new SendMessageCommand({ QueueUrl, MessageBody: 'héllo\r\n<&>', MessageAttributes }),
     );
-    const { Messages } = await client.send(
+    const { Messages } = await sqs.client.send(
       new ReceiveMessageCommand({
         QueueUrl,
         MessageAttributeNames: ['All'],
@@ -72,7 +69,7 @@ describe.concurrent('SQS endpoint: messages (AWS SDK v3, JSON protocol)', () => 
 
   it('returns only the message attributes asked for, with the MD5 of those', async () => {
     const QueueUrl = await queue();
-    await client.send(
+    await sqs.client.send(
       new SendMessageCommand({
         QueueUrl,
         MessageBody: 'x',
@@ -82,7 +79,7 @@ describe.concurrent('SQS endpoint: messages (AWS SDK v3, JSON protocol)', () => 
         },
       }),
     );
-    const { Messages } = await client.send(
+    const { Messages } = await sqs.client.send(
       new ReceiveMessageCommand({ QueueUrl, MessageAttributeNames: ['app.*'] }),
     );
     expect(Object.keys(Messages?.[0]?.MessageAttributes ?? {})).toEqual(['app.a']);
@@ -95,10 +92,10 @@ describe.concurrent('SQS endpoint: messages (AWS SDK v3, JSON protocol)', () => 
     // arrange
     const QueueUrl = await queue();
     const started = Date.now();
-    const receiving = client.send(new ReceiveMessageCommand({ QueueUrl, WaitTimeSeconds: 5 }));
+    const receiving = sqs.client.send(new ReceiveMessageCommand({ QueueUrl, WaitTimeSeconds: 5 }));
     await new Promise((r) => setTimeout(r, 300));
     // act
-    await client.send(new SendMessageCommand({ QueueUrl, MessageBody: 'late' }));
+    await sqs.client.send(new SendMessageCommand({ QueueUrl, MessageBody: 'late' }));
     const { Messages } = await receiving;
     // assert
     expect(Messages?.[0]?.Body).toBe('late');
@@ -110,7 +107,7 @@ describe.concurrent('SQS endpoint: messages (AWS SDK v3, JSON protocol)', () => 
   it('long polls until WaitTimeSeconds and returns no messages', async () => {
     const QueueUrl = await queue();
     const started = Date.now();
-    const { Messages } = await client.send(
+    const { Messages } = await sqs.client.send(
       new ReceiveMessageCommand({ QueueUrl, WaitTimeSeconds: 1 }),
     );
     expect(Messages).toBeUndefined();
@@ -120,14 +117,14 @@ describe.concurrent('SQS endpoint: messages (AWS SDK v3, JSON protocol)', () => 
   it('hides a received message for the visibility timeout, then delivers it again', async () => {
     // arrange
     const QueueUrl = await queue({ VisibilityTimeout: '1' });
-    await client.send(new SendMessageCommand({ QueueUrl, MessageBody: 'again' }));
-    const first = await client.send(new ReceiveMessageCommand({ QueueUrl }));
+    await sqs.client.send(new SendMessageCommand({ QueueUrl, MessageBody: 'again' }));
+    const first = await sqs.client.send(new ReceiveMessageCommand({ QueueUrl }));
     // act
-    const hidden = await client.send(new ReceiveMessageCommand({ QueueUrl }));
-    const counts = await client.send(
+    const hidden = await sqs.client.send(new ReceiveMessageCommand({ QueueUrl }));
+    const counts = await sqs.client.send(
       new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['All'] }),
     );
-    const second = await client.send(
+    const second = await sqs.client.send(
       new ReceiveMessageCommand({
         QueueUrl,
         WaitTimeSeconds: 3,
@@ -144,20 +141,20 @@ describe.concurrent('SQS endpoint: messages (AWS SDK v3, JSON protocol)', () => 
 
   it('deletes received messages, singly and in batches', async () => {
     const QueueUrl = await queue();
-    await client.send(
+    await sqs.client.send(
       new SendMessageBatchCommand({
         QueueUrl,
         Entries: ['a', 'b', 'c'].map((Id) => ({ Id, MessageBody: Id })),
       }),
     );
-    const { Messages = [] } = await client.send(
+    const { Messages = [] } = await sqs.client.send(
       new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10 }),
     );
     expect(Messages.map((m) => m.Body).sort()).toEqual(['a', 'b', 'c']);
-    await client.send(
+    await sqs.client.send(
       new DeleteMessageCommand({ QueueUrl, ReceiptHandle: Messages[0]!.ReceiptHandle }),
     );
-    const batch = await client.send(
+    const batch = await sqs.client.send(
       new DeleteMessageBatchCommand({
         QueueUrl,
         Entries: [
@@ -171,7 +168,7 @@ describe.concurrent('SQS endpoint: messages (AWS SDK v3, JSON protocol)', () => 
     expect(batch.Failed).toEqual([
       expect.objectContaining({ Id: 'bad', Code: 'ReceiptHandleIsInvalid', SenderFault: true }),
     ]);
-    const { Attributes } = await client.send(
+    const { Attributes } = await sqs.client.send(
       new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['All'] }),
     );
     expect(Attributes?.ApproximateNumberOfMessages).toBe('0');
@@ -181,22 +178,22 @@ describe.concurrent('SQS endpoint: messages (AWS SDK v3, JSON protocol)', () => 
   it('refuses a malformed receipt handle with ReceiptHandleIsInvalid', async () => {
     const QueueUrl = await queue();
     await expect(
-      client.send(new DeleteMessageCommand({ QueueUrl, ReceiptHandle: 'garbage' })),
+      sqs.client.send(new DeleteMessageCommand({ QueueUrl, ReceiptHandle: 'garbage' })),
     ).rejects.toMatchObject({ name: 'ReceiptHandleIsInvalid' });
   });
 
   it('changes visibility: 0 returns a message at once, batches report each entry', async () => {
     // arrange
     const QueueUrl = await queue({ VisibilityTimeout: '600' });
-    await client.send(new SendMessageCommand({ QueueUrl, MessageBody: 'v' }));
-    const first = await client.send(new ReceiveMessageCommand({ QueueUrl }));
+    await sqs.client.send(new SendMessageCommand({ QueueUrl, MessageBody: 'v' }));
+    const first = await sqs.client.send(new ReceiveMessageCommand({ QueueUrl }));
     const handle = first.Messages![0]!.ReceiptHandle!;
     // act
-    await client.send(
+    await sqs.client.send(
       new ChangeMessageVisibilityCommand({ QueueUrl, ReceiptHandle: handle, VisibilityTimeout: 0 }),
     );
-    const again = await client.send(new ReceiveMessageCommand({ QueueUrl }));
-    const batch = await client.send(
+    const again = await sqs.client.send(new ReceiveMessageCommand({ QueueUrl }));
+    const batch = await sqs.client.send(
       new ChangeMessageVisibilityBatchCommand({
         QueueUrl,
         Entries: [
@@ -217,11 +214,11 @@ describe.concurrent('SQS endpoint: messages (AWS SDK v3, JSON protocol)', () => 
 
   it('refuses to change the visibility of a message that is no longer in flight', async () => {
     const QueueUrl = await queue({ VisibilityTimeout: '1' });
-    await client.send(new SendMessageCommand({ QueueUrl, MessageBody: 'v' }));
-    const { Messages } = await client.send(new ReceiveMessageCommand({ QueueUrl }));
+    await sqs.client.send(new SendMessageCommand({ QueueUrl, MessageBody: 'v' }));
+    const { Messages } = await sqs.client.send(new ReceiveMessageCommand({ QueueUrl }));
     await new Promise((r) => setTimeout(r, 1_100));
     await expect(
-      client.send(
+      sqs.client.send(
         new ChangeMessageVisibilityCommand({
           QueueUrl,
           ReceiptHandle: Messages![0]!.ReceiptHandle,
@@ -233,9 +230,9 @@ describe.concurrent('SQS endpoint: messages (AWS SDK v3, JSON protocol)', () => 
 
   it('delays a message by DelaySeconds', async () => {
     const QueueUrl = await queue();
-    await client.send(new SendMessageCommand({ QueueUrl, MessageBody: 'd', DelaySeconds: 1 }));
-    const early = await client.send(new ReceiveMessageCommand({ QueueUrl }));
-    const late = await client.send(new ReceiveMessageCommand({ QueueUrl, WaitTimeSeconds: 3 }));
+    await sqs.client.send(new SendMessageCommand({ QueueUrl, MessageBody: 'd', DelaySeconds: 1 }));
+    const early = await sqs.client.send(new ReceiveMessageCommand({ QueueUrl }));
+    const late = await sqs.client.send(new ReceiveMessageCommand({ QueueUrl, WaitTimeSeconds: 3 }));
     expect(early.Messages).toBeUndefined();
     expect(late.Messages?.[0]?.Body).toBe('d');
   });
@@ -243,7 +240,7 @@ describe.concurrent('SQS endpoint: messages (AWS SDK v3, JSON protocol)', () => 
   it('uses the queue ReceiveMessageWaitTimeSeconds when the request has none', async () => {
     const QueueUrl = await queue({ ReceiveMessageWaitTimeSeconds: '1' });
     const started = Date.now();
-    await client.send(new ReceiveMessageCommand({ QueueUrl }));
+    await sqs.client.send(new ReceiveMessageCommand({ QueueUrl }));
     expect(Date.now() - started).toBeGreaterThanOrEqual(950);
   });
 

@@ -10,7 +10,7 @@ import {
 } from '@aws-sdk/client-sqs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { readStateFile } from '../../../../../infra/local/services/http/state-file.ts';
-import { startSqs } from './harness.ts';
+import { startSqs } from '../../../../support/local-services.ts';
 
 describe('SQS endpoint: persistence under dataDir', () => {
   let dataDir = '';

@@ -27,15 +27,20 @@ import { AwsQueryProtocol } from '@aws-sdk/core/protocols';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { md5OfMessageAttributes } from '../../../../../infra/local/services/sqs/md5.ts';
 import { SQS_XMLNS } from '../../../../../infra/local/services/sqs/query-adapter.ts';
-import { sqsClient, startSqs, uniqueName } from './harness.ts';
+import {
+  type LocalSqs,
+  sqsClientFor,
+  startSqs,
+  uniqueName,
+} from '../../../../support/local-services.ts';
 
 describe('SQS endpoint: query protocol (AWS SDK v3 client with its query serializer)', () => {
-  let sqs: Awaited<ReturnType<typeof startSqs>>;
+  let sqs: LocalSqs;
   let client: SQSClient;
   const contentTypes = new Set<string>();
   beforeAll(async () => {
     sqs = await startSqs();
-    client = sqsClient(sqs.server.endpoint, {
+    client = sqsClientFor(sqs.server.endpoint, {
       protocol: AwsQueryProtocol,
       protocolSettings: {
         defaultNamespace: 'com.amazonaws.sqs',

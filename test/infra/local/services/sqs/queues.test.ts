@@ -10,17 +10,14 @@ import {
   QueueNameExists,
   SendMessageCommand,
   SetQueueAttributesCommand,
-  type SQSClient,
 } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSqs, uniqueName } from './harness.ts';
+import { type LocalSqs, startSqs, uniqueName } from '../../../../support/local-services.ts';
 
 describe('SQS endpoint: queues (AWS SDK v3, JSON protocol)', () => {
-  let sqs: Awaited<ReturnType<typeof startSqs>>;
-  let client: SQSClient;
+  let sqs: LocalSqs;
   beforeAll(async () => {
     sqs = await startSqs();
-    client = sqs.client;
   });
   afterAll(() => sqs.close());
 
@@ -28,8 +25,8 @@ describe('SQS endpoint: queues (AWS SDK v3, JSON protocol)', () => {
     // arrange
     const name = uniqueName('create');
     // act
-    const { QueueUrl } = await client.send(new CreateQueueCommand({ QueueName: name }));
-    const { Attributes } = await client.send(
+    const { QueueUrl } = await sqs.client.send(new CreateQueueCommand({ QueueName: name }));
+    const { Attributes } = await sqs.client.send(
       new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['QueueArn'] }),
     );
     // assert
@@ -39,15 +36,15 @@ describe('SQS endpoint: queues (AWS SDK v3, JSON protocol)', () => {
 
   it('is idempotent for the same attributes and refuses different ones with QueueNameExists', async () => {
     const name = uniqueName('idem');
-    const first = await client.send(
+    const first = await sqs.client.send(
       new CreateQueueCommand({ QueueName: name, Attributes: { VisibilityTimeout: '5' } }),
     );
-    const again = await client.send(
+    const again = await sqs.client.send(
       new CreateQueueCommand({ QueueName: name, Attributes: { VisibilityTimeout: '5' } }),
     );
     expect(again.QueueUrl).toBe(first.QueueUrl);
     await expect(
-      client.send(
+      sqs.client.send(
         new CreateQueueCommand({ QueueName: name, Attributes: { VisibilityTimeout: '6' } }),
       ),
     ).rejects.toBeInstanceOf(QueueNameExists);
@@ -55,10 +52,10 @@ describe('SQS endpoint: queues (AWS SDK v3, JSON protocol)', () => {
 
   it('finds a queue by name and says QueueDoesNotExist for an unknown one', async () => {
     const name = uniqueName('url');
-    const { QueueUrl } = await client.send(new CreateQueueCommand({ QueueName: name }));
-    const found = await client.send(new GetQueueUrlCommand({ QueueName: name }));
+    const { QueueUrl } = await sqs.client.send(new CreateQueueCommand({ QueueName: name }));
+    const found = await sqs.client.send(new GetQueueUrlCommand({ QueueName: name }));
     expect(found.QueueUrl).toBe(QueueUrl);
-    const missing = client.send(new GetQueueUrlCommand({ QueueName: uniqueName('nope') }));
+    const missing = sqs.client.send(new GetQueueUrlCommand({ QueueName: uniqueName('nope') }));
     await expect(missing).rejects.toBeInstanceOf(QueueDoesNotExist);
     await expect(missing).rejects.toMatchObject({
       name: 'QueueDoesNotExist',
@@ -69,15 +66,17 @@ describe('SQS endpoint: queues (AWS SDK v3, JSON protocol)', () => {
   it('lists queues by prefix and pages with MaxResults', async () => {
     const prefix = uniqueName('list');
     for (const suffix of ['a', 'b', 'c']) {
-      await client.send(new CreateQueueCommand({ QueueName: `${prefix}-${suffix}` }));
+      await sqs.client.send(new CreateQueueCommand({ QueueName: `${prefix}-${suffix}` }));
     }
-    const page1 = await client.send(
+    const page1 = await sqs.client.send(
       new ListQueuesCommand({ QueueNamePrefix: prefix, MaxResults: 2 }),
     );
-    const page2 = await client.send(
+    const page2 = await sqs.client.send(
       new ListQueuesCommand({ QueueNamePrefix: prefix, MaxResults: 2, NextToken: page1.NextToken }),
     );
-    const none = await client.send(new ListQueuesCommand({ QueueNamePrefix: uniqueName('none') }));
+    const none = await sqs.client.send(
+      new ListQueuesCommand({ QueueNamePrefix: uniqueName('none') }),
+    );
     expect(page1.QueueUrls?.map((u) => u.split('/').at(-1))).toEqual([
       `${prefix}-a`,
       `${prefix}-b`,
@@ -89,19 +88,21 @@ describe('SQS endpoint: queues (AWS SDK v3, JSON protocol)', () => {
 
   it('reports defaults, set attributes and approximate counts', async () => {
     // arrange
-    const { QueueUrl } = await client.send(
+    const { QueueUrl } = await sqs.client.send(
       new CreateQueueCommand({ QueueName: uniqueName('attrs') }),
     );
-    await client.send(
+    await sqs.client.send(
       new SetQueueAttributesCommand({
         QueueUrl,
         Attributes: { VisibilityTimeout: '7', ReceiveMessageWaitTimeSeconds: '1' },
       }),
     );
-    await client.send(new SendMessageCommand({ QueueUrl, MessageBody: 'now' }));
-    await client.send(new SendMessageCommand({ QueueUrl, MessageBody: 'later', DelaySeconds: 60 }));
+    await sqs.client.send(new SendMessageCommand({ QueueUrl, MessageBody: 'now' }));
+    await sqs.client.send(
+      new SendMessageCommand({ QueueUrl, MessageBody: 'later', DelaySeconds: 60 }),
+    );
     // act
-    const { Attributes } = await client.send(
+    const { Attributes } = await sqs.client.send(
       new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['All'] }),
     );
     // assert
@@ -119,11 +120,11 @@ describe('SQS endpoint: queues (AWS SDK v3, JSON protocol)', () => {
   });
 
   it('refuses unknown attributes and out-of-range values with AWS codes', async () => {
-    const { QueueUrl } = await client.send(
+    const { QueueUrl } = await sqs.client.send(
       new CreateQueueCommand({ QueueName: uniqueName('bad') }),
     );
     await expect(
-      client.send(
+      sqs.client.send(
         new SetQueueAttributesCommand({
           QueueUrl,
           Attributes: { Colour: 'red' } as Record<string, string>,
@@ -131,12 +132,12 @@ describe('SQS endpoint: queues (AWS SDK v3, JSON protocol)', () => {
       ),
     ).rejects.toMatchObject({ name: 'InvalidAttributeName' });
     await expect(
-      client.send(
+      sqs.client.send(
         new SetQueueAttributesCommand({ QueueUrl, Attributes: { VisibilityTimeout: '43201' } }),
       ),
     ).rejects.toMatchObject({ name: 'InvalidAttributeValue' });
     await expect(
-      client.send(
+      sqs.client.send(
         new SetQueueAttributesCommand({
           QueueUrl,
           Attributes: {
@@ -151,38 +152,40 @@ describe('SQS endpoint: queues (AWS SDK v3, JSON protocol)', () => {
   });
 
   it('purges at most once a minute', async () => {
-    const { QueueUrl } = await client.send(
+    const { QueueUrl } = await sqs.client.send(
       new CreateQueueCommand({ QueueName: uniqueName('purge') }),
     );
-    await client.send(new SendMessageCommand({ QueueUrl, MessageBody: 'x' }));
-    await client.send(new PurgeQueueCommand({ QueueUrl }));
-    const { Attributes } = await client.send(
+    await sqs.client.send(new SendMessageCommand({ QueueUrl, MessageBody: 'x' }));
+    await sqs.client.send(new PurgeQueueCommand({ QueueUrl }));
+    const { Attributes } = await sqs.client.send(
       new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['ApproximateNumberOfMessages'] }),
     );
     expect(Attributes?.ApproximateNumberOfMessages).toBe('0');
-    await expect(client.send(new PurgeQueueCommand({ QueueUrl }))).rejects.toBeInstanceOf(
+    await expect(sqs.client.send(new PurgeQueueCommand({ QueueUrl }))).rejects.toBeInstanceOf(
       PurgeQueueInProgress,
     );
   });
 
   it('deletes a queue, after which it does not exist and its name waits a minute', async () => {
     const name = uniqueName('delete');
-    const { QueueUrl } = await client.send(new CreateQueueCommand({ QueueName: name }));
-    await client.send(new DeleteQueueCommand({ QueueUrl }));
+    const { QueueUrl } = await sqs.client.send(new CreateQueueCommand({ QueueName: name }));
+    await sqs.client.send(new DeleteQueueCommand({ QueueUrl }));
     await expect(
-      client.send(new SendMessageCommand({ QueueUrl, MessageBody: 'x' })),
+      sqs.client.send(new SendMessageCommand({ QueueUrl, MessageBody: 'x' })),
     ).rejects.toBeInstanceOf(QueueDoesNotExist);
-    await expect(client.send(new CreateQueueCommand({ QueueName: name }))).rejects.toMatchObject({
+    await expect(
+      sqs.client.send(new CreateQueueCommand({ QueueName: name })),
+    ).rejects.toMatchObject({
       name: 'QueueDeletedRecently',
     });
   });
 
   it('refuses an invalid queue name', async () => {
     await expect(
-      client.send(new CreateQueueCommand({ QueueName: 'has space' })),
+      sqs.client.send(new CreateQueueCommand({ QueueName: 'has space' })),
     ).rejects.toMatchObject({ name: 'InvalidParameterValue' });
     await expect(
-      client.send(new CreateQueueCommand({ QueueName: 'x'.repeat(81) })),
+      sqs.client.send(new CreateQueueCommand({ QueueName: 'x'.repeat(81) })),
     ).rejects.toMatchObject({ name: 'InvalidParameterValue' });
   });
 });

@@ -5,41 +5,37 @@ import {
   ReceiveMessageCommand,
   SendMessageCommand,
   SetQueueAttributesCommand,
-  type SQSClient,
 } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSqs, uniqueName } from './harness.ts';
+import {
+  createQueue,
+  type LocalSqs,
+  startSqs,
+  uniqueName,
+} from '../../../../support/local-services.ts';
 
 describe('SQS endpoint: redrive to the dead-letter queue', () => {
-  let sqs: Awaited<ReturnType<typeof startSqs>>;
-  let client: SQSClient;
+  let sqs: LocalSqs;
   beforeAll(async () => {
     sqs = await startSqs();
-    client = sqs.client;
   });
   afterAll(() => sqs.close());
 
   it('moves a message received maxReceiveCount times to the DLQ on its next receive', async () => {
     // arrange
-    const dlqUrl = (await client.send(new CreateQueueCommand({ QueueName: uniqueName('dlq') })))
-      .QueueUrl!;
-    const dlqArn = (
-      await client.send(
-        new GetQueueAttributesCommand({ QueueUrl: dlqUrl, AttributeNames: ['QueueArn'] }),
-      )
-    ).Attributes!.QueueArn!;
+    const dlq = await createQueue(sqs.client, uniqueName('dlq'));
     const QueueUrl = (
-      await client.send(
+      await sqs.client.send(
         new CreateQueueCommand({
           QueueName: uniqueName('source'),
           Attributes: {
             VisibilityTimeout: '0',
-            RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlqArn, maxReceiveCount: 2 }),
+            RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlq.arn, maxReceiveCount: 2 }),
           },
         }),
       )
     ).QueueUrl!;
-    const sent = await client.send(
+    const sent = await sqs.client.send(
       new SendMessageCommand({
         QueueUrl,
         MessageBody: 'poison',
@@ -47,13 +43,15 @@ describe('SQS endpoint: redrive to the dead-letter queue', () => {
       }),
     );
     // act: two receives that do not delete, then a third
-    const first = await client.send(new ReceiveMessageCommand({ QueueUrl }));
-    const second = await client.send(new ReceiveMessageCommand({ QueueUrl }));
-    const third = await client.send(new ReceiveMessageCommand({ QueueUrl }));
-    const dead = await client.send(
-      new ReceiveMessageCommand({ QueueUrl: dlqUrl, MessageAttributeNames: ['All'] }),
+    const first = await sqs.client.send(new ReceiveMessageCommand({ QueueUrl }));
+    const second = await sqs.client.send(new ReceiveMessageCommand({ QueueUrl }));
+    const third = await sqs.client.send(new ReceiveMessageCommand({ QueueUrl }));
+    const dead = await sqs.client.send(
+      new ReceiveMessageCommand({ QueueUrl: dlq.url, MessageAttributeNames: ['All'] }),
     );
-    const sources = await client.send(new ListDeadLetterSourceQueuesCommand({ QueueUrl: dlqUrl }));
+    const sources = await sqs.client.send(
+      new ListDeadLetterSourceQueuesCommand({ QueueUrl: dlq.url }),
+    );
     // assert
     expect(first.Messages?.[0]?.MessageId).toBe(sent.MessageId);
     expect(second.Messages?.[0]?.MessageId).toBe(sent.MessageId);
@@ -65,34 +63,28 @@ describe('SQS endpoint: redrive to the dead-letter queue', () => {
   });
 
   it('normalises maxReceiveCount and removes a policy set to the empty string', async () => {
-    const dlqUrl = (await client.send(new CreateQueueCommand({ QueueName: uniqueName('dlq') })))
-      .QueueUrl!;
-    const dlqArn = (
-      await client.send(
-        new GetQueueAttributesCommand({ QueueUrl: dlqUrl, AttributeNames: ['QueueArn'] }),
-      )
-    ).Attributes!.QueueArn!;
+    const dlq = await createQueue(sqs.client, uniqueName('dlq'));
     const QueueUrl = (
-      await client.send(
+      await sqs.client.send(
         new CreateQueueCommand({
           QueueName: uniqueName('source'),
           Attributes: {
-            RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlqArn, maxReceiveCount: '1' }),
+            RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlq.arn, maxReceiveCount: '1' }),
           },
         }),
       )
     ).QueueUrl!;
-    const { Attributes } = await client.send(
+    const { Attributes } = await sqs.client.send(
       new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['RedrivePolicy'] }),
     );
     expect(JSON.parse(Attributes!.RedrivePolicy!)).toEqual({
-      deadLetterTargetArn: dlqArn,
+      deadLetterTargetArn: dlq.arn,
       maxReceiveCount: 1,
     });
-    await client.send(
+    await sqs.client.send(
       new SetQueueAttributesCommand({ QueueUrl, Attributes: { RedrivePolicy: '' } }),
     );
-    const after = await client.send(
+    const after = await sqs.client.send(
       new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['RedrivePolicy'] }),
     );
     expect(after.Attributes).toBeUndefined();
