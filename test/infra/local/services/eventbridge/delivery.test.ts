@@ -3,30 +3,24 @@
  * reported through `onDeliveryError` with the rule, target and event.
  */
 
-import {
-  EventBridgeClient,
-  PutEventsCommand,
-  PutRuleCommand,
-  PutTargetsCommand,
-} from '@aws-sdk/client-eventbridge';
-import { NodeHttpHandler } from '@smithy/node-http-handler';
+import { PutEventsCommand, PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TargetDeliveryError } from '../../../../../infra/local/services/eventbridge/errors.ts';
 import {
-  type EventBridgeServer,
-  startEventBridgeServer,
-} from '../../../../../infra/local/services/eventbridge/server.ts';
+  eventually,
+  type LocalEventBridge,
+  startEventBridge,
+} from '../../../../support/local-services.ts';
 
 const FLAKY = 'arn:aws:lambda:us-east-1:000000000000:function:flaky';
 const BROKEN = 'arn:aws:lambda:us-east-1:000000000000:function:broken';
 const UNREGISTERED = 'arn:aws:lambda:us-east-1:000000000000:function:nobody';
 let flakyCalls = 0;
 const failures: TargetDeliveryError[] = [];
-let server: EventBridgeServer;
-let client: EventBridgeClient;
+let eventBridge: LocalEventBridge;
 
 beforeAll(async () => {
-  server = await startEventBridgeServer({
+  eventBridge = await startEventBridge({
     lambdaTargets: new Map([
       [
         FLAKY,
@@ -44,25 +38,16 @@ beforeAll(async () => {
     ]),
     onDeliveryError: (error) => failures.push(error),
   });
-  client = new EventBridgeClient({
-    endpoint: server.endpoint,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
-    requestHandler: new NodeHttpHandler(),
-  });
 });
 
-afterAll(async () => {
-  client.destroy();
-  await server.close();
-});
+afterAll(() => eventBridge.close());
 
 describe('target delivery', () => {
   it('retries a failing target and reports the ones that never succeed', async () => {
-    await client.send(
+    await eventBridge.client.send(
       new PutRuleCommand({ Name: 'failing', EventPattern: '{"source":["delivery.failures"]}' }),
     );
-    await client.send(
+    await eventBridge.client.send(
       new PutTargetsCommand({
         Rule: 'failing',
         Targets: [
@@ -72,16 +57,14 @@ describe('target delivery', () => {
         ],
       }),
     );
-    const out = await client.send(
+    const out = await eventBridge.client.send(
       new PutEventsCommand({
         Entries: [{ Source: 'delivery.failures', DetailType: 'T', Detail: '{}' }],
       }),
     );
     // PutEvents answers before delivery, as EventBridge does.
     expect(out.FailedEntryCount).toBe(0);
-    const deadline = Date.now() + 5_000;
-    while (failures.length < 2 && Date.now() < deadline)
-      await new Promise((r) => setTimeout(r, 20));
+    await eventually(() => failures.length >= 2);
 
     expect(flakyCalls).toBe(3);
     expect(failures.map((f) => f.targetArn).sort()).toEqual([BROKEN, UNREGISTERED]);

@@ -3,37 +3,19 @@
  * whose entries total exactly 256 KiB (as AWS computes entry size) passes and one byte more fails.
  */
 
-import {
-  EventBridgeClient,
-  PutEventsCommand,
-  type PutEventsRequestEntry,
-} from '@aws-sdk/client-eventbridge';
-import { NodeHttpHandler } from '@smithy/node-http-handler';
+import { PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EVENTBRIDGE } from '../../../../../infra/limits.ts';
 import { entrySize } from '../../../../../infra/local/services/eventbridge/put-events.ts';
-import {
-  type EventBridgeServer,
-  startEventBridgeServer,
-} from '../../../../../infra/local/services/eventbridge/server.ts';
+import { type LocalEventBridge, startEventBridge } from '../../../../support/local-services.ts';
 
-let server: EventBridgeServer;
-let client: EventBridgeClient;
+let eventBridge: LocalEventBridge;
 
 beforeAll(async () => {
-  server = await startEventBridgeServer();
-  client = new EventBridgeClient({
-    endpoint: server.endpoint,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
-    requestHandler: new NodeHttpHandler(),
-  });
+  eventBridge = await startEventBridge();
 });
 
-afterAll(async () => {
-  client.destroy();
-  await server.close();
-});
+afterAll(() => eventBridge.close());
 
 const entry = (detail = '{}'): PutEventsRequestEntry => ({
   Source: 'limits.test',
@@ -50,7 +32,7 @@ function entryOfSize(size: number, withTime: boolean): PutEventsRequestEntry {
 
 describe('PutEvents entry count', () => {
   it(`accepts ${EVENTBRIDGE.maxPutEventsEntries} entries`, async () => {
-    const out = await client.send(
+    const out = await eventBridge.client.send(
       new PutEventsCommand({ Entries: Array.from({ length: 10 }, () => entry()) }),
     );
     expect(out.FailedEntryCount).toBe(0);
@@ -58,7 +40,9 @@ describe('PutEvents entry count', () => {
   });
   it('refuses 11 entries with ValidationException', async () => {
     await expect(
-      client.send(new PutEventsCommand({ Entries: Array.from({ length: 11 }, () => entry()) })),
+      eventBridge.client.send(
+        new PutEventsCommand({ Entries: Array.from({ length: 11 }, () => entry()) }),
+      ),
     ).rejects.toMatchObject({
       name: 'ValidationException',
       message: expect.stringContaining('less than or equal to 10'),
@@ -80,14 +64,16 @@ describe('PutEvents total entry size', () => {
     const half = EVENTBRIDGE.maxPutEventsBytes / 2;
     const entries = [entryOfSize(half, true), entryOfSize(half, false)];
     expect(entrySize(entries[0]!) + entrySize(entries[1]!)).toBe(EVENTBRIDGE.maxPutEventsBytes);
-    const out = await client.send(new PutEventsCommand({ Entries: entries }));
+    const out = await eventBridge.client.send(new PutEventsCommand({ Entries: entries }));
     expect(out.FailedEntryCount).toBe(0);
   });
 
   it('refuses one byte more with ValidationException', async () => {
     const half = EVENTBRIDGE.maxPutEventsBytes / 2;
     const entries = [entryOfSize(half, true), entryOfSize(half + 1, false)];
-    await expect(client.send(new PutEventsCommand({ Entries: entries }))).rejects.toMatchObject({
+    await expect(
+      eventBridge.client.send(new PutEventsCommand({ Entries: entries })),
+    ).rejects.toMatchObject({
       name: 'ValidationException',
       message: 'Total size of the entries in the request is over the limit.',
     });

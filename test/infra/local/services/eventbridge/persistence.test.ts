@@ -9,17 +9,16 @@ import { join } from 'node:path';
 import {
   CreateEventBusCommand,
   DescribeRuleCommand,
-  EventBridgeClient,
   ListTargetsByRuleCommand,
   PutEventsCommand,
   PutRuleCommand,
   PutTargetsCommand,
 } from '@aws-sdk/client-eventbridge';
-import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { EventBridgeEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEventBridgeServer } from '../../../../../infra/local/services/eventbridge/server.ts';
 import { StateFileError } from '../../../../../infra/local/services/http/errors.ts';
+import { startEventBridge } from '../../../../support/local-services.ts';
 
 const HANDLER = 'arn:aws:lambda:us-east-1:000000000000:function:persisted';
 let dataDir: string;
@@ -31,21 +30,11 @@ afterAll(async () => {
   await rm(dataDir, { recursive: true, force: true });
 });
 
-function clientFor(endpoint: string): EventBridgeClient {
-  return new EventBridgeClient({
-    endpoint,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
-    requestHandler: new NodeHttpHandler(),
-  });
-}
-
 describe('EventBridge persistence', () => {
   it('restores buses, rules and targets from <dataDir>/eventbridge/state.json', async () => {
-    const first = await startEventBridgeServer({ dataDir });
-    const c1 = clientFor(first.endpoint);
-    await c1.send(new CreateEventBusCommand({ Name: 'telemetry-anomalies' }));
-    await c1.send(
+    const first = await startEventBridge({ dataDir });
+    await first.client.send(new CreateEventBusCommand({ Name: 'telemetry-anomalies' }));
+    await first.client.send(
       new PutRuleCommand({
         Name: 'alerts',
         EventBusName: 'telemetry-anomalies',
@@ -53,14 +42,13 @@ describe('EventBridge persistence', () => {
         Description: 'kept across restarts',
       }),
     );
-    await c1.send(
+    await first.client.send(
       new PutTargetsCommand({
         Rule: 'alerts',
         EventBusName: 'telemetry-anomalies',
         Targets: [{ Id: 'h', Arn: HANDLER }],
       }),
     );
-    c1.destroy();
     await first.close();
 
     const saved = JSON.parse(await readFile(join(dataDir, 'eventbridge', 'state.json'), 'utf8'));
@@ -69,26 +57,25 @@ describe('EventBridge persistence', () => {
     expect(await readdir(join(dataDir, 'eventbridge'))).toEqual(['state.json']);
 
     const seen: EventBridgeEvent<string, unknown>[] = [];
-    const second = await startEventBridgeServer({
+    const second = await startEventBridge({
       dataDir,
       lambdaTargets: new Map([
         [HANDLER, async (e: EventBridgeEvent<string, unknown>) => void seen.push(e)],
       ]),
     });
-    const c2 = clientFor(second.endpoint);
-    const rule = await c2.send(
+    const rule = await second.client.send(
       new DescribeRuleCommand({ Name: 'alerts', EventBusName: 'telemetry-anomalies' }),
     );
     expect(rule).toMatchObject({
       Description: 'kept across restarts',
       EventPattern: '{"source":["persist.test"]}',
     });
-    const targets = await c2.send(
+    const targets = await second.client.send(
       new ListTargetsByRuleCommand({ Rule: 'alerts', EventBusName: 'telemetry-anomalies' }),
     );
     expect(targets.Targets).toEqual([{ Id: 'h', Arn: HANDLER }]);
 
-    await c2.send(
+    await second.client.send(
       new PutEventsCommand({
         Entries: [
           {
@@ -100,7 +87,6 @@ describe('EventBridge persistence', () => {
         ],
       }),
     );
-    c2.destroy();
     await second.close(); // waits for the delivery under way
     expect(seen.map((e) => e.source)).toEqual(['persist.test']);
   });

@@ -7,18 +7,17 @@ import {
   CreateEventBusCommand,
   DisableRuleCommand,
   EnableRuleCommand,
-  EventBridgeClient,
   PutRuleCommand,
   PutTargetsCommand,
 } from '@aws-sdk/client-eventbridge';
-import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { EventBridgeEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseSchedule } from '../../../../../infra/local/services/eventbridge/schedule.ts';
 import {
-  type EventBridgeServer,
-  startEventBridgeServer,
-} from '../../../../../infra/local/services/eventbridge/server.ts';
+  eventually,
+  type LocalEventBridge,
+  startEventBridge,
+} from '../../../../support/local-services.ts';
 
 describe('parseSchedule', () => {
   it.each([
@@ -48,38 +47,27 @@ describe('parseSchedule', () => {
 describe('rate rules on the local endpoint', () => {
   const SWEEP = 'arn:aws:lambda:us-east-1:000000000000:function:window-sweep';
   const fired: EventBridgeEvent<string, unknown>[] = [];
-  let server: EventBridgeServer;
-  let client: EventBridgeClient;
+  let eventBridge: LocalEventBridge;
 
   beforeAll(async () => {
-    server = await startEventBridgeServer({
+    eventBridge = await startEventBridge({
       scheduleMinuteMillis: 50,
       lambdaTargets: new Map([
         [SWEEP, async (e: EventBridgeEvent<string, unknown>) => void fired.push(e)],
       ]),
     });
-    client = new EventBridgeClient({
-      endpoint: server.endpoint,
-      region: 'us-east-1',
-      credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
-      requestHandler: new NodeHttpHandler(),
-    });
   });
 
-  afterAll(async () => {
-    client.destroy();
-    await server.close();
-  });
+  afterAll(() => eventBridge.close());
 
   it('sends the Scheduled Event to the targets until the rule is disabled', async () => {
-    const { RuleArn } = await client.send(
+    const { RuleArn } = await eventBridge.client.send(
       new PutRuleCommand({ Name: 'sweep', ScheduleExpression: 'rate(1 minute)' }),
     );
-    await client.send(
+    await eventBridge.client.send(
       new PutTargetsCommand({ Rule: 'sweep', Targets: [{ Id: 'sweep', Arn: SWEEP }] }),
     );
-    const deadline = Date.now() + 5_000;
-    while (fired.length < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    await eventually(() => fired.length >= 2);
     expect(fired[0]).toMatchObject({
       source: 'aws.events',
       'detail-type': 'Scheduled Event',
@@ -87,23 +75,21 @@ describe('rate rules on the local endpoint', () => {
       detail: {},
     });
 
-    await client.send(new DisableRuleCommand({ Name: 'sweep' }));
+    await eventBridge.client.send(new DisableRuleCommand({ Name: 'sweep' }));
     const count = fired.length;
     await new Promise((r) => setTimeout(r, 200));
     expect(fired.length).toBe(count);
 
-    await client.send(new EnableRuleCommand({ Name: 'sweep' }));
-    const again = Date.now() + 5_000;
-    while (fired.length === count && Date.now() < again)
-      await new Promise((r) => setTimeout(r, 20));
+    await eventBridge.client.send(new EnableRuleCommand({ Name: 'sweep' }));
+    await eventually(() => fired.length > count);
     expect(fired.length).toBeGreaterThan(count);
-    await client.send(new DisableRuleCommand({ Name: 'sweep' }));
+    await eventBridge.client.send(new DisableRuleCommand({ Name: 'sweep' }));
   });
 
   it('refuses a schedule on a custom bus and a malformed rate, as EventBridge does', async () => {
-    await client.send(new CreateEventBusCommand({ Name: 'custom' }));
+    await eventBridge.client.send(new CreateEventBusCommand({ Name: 'custom' }));
     await expect(
-      client.send(
+      eventBridge.client.send(
         new PutRuleCommand({
           Name: 's',
           ScheduleExpression: 'rate(1 minute)',
@@ -115,7 +101,9 @@ describe('rate rules on the local endpoint', () => {
       message: expect.stringContaining('only on the default'),
     });
     await expect(
-      client.send(new PutRuleCommand({ Name: 's', ScheduleExpression: 'rate(1 minutes)' })),
+      eventBridge.client.send(
+        new PutRuleCommand({ Name: 's', ScheduleExpression: 'rate(1 minutes)' }),
+      ),
     ).rejects.toMatchObject({
       name: 'ValidationException',
     });

@@ -7,7 +7,6 @@ import {
   CreateEventBusCommand,
   DeleteRuleCommand,
   DescribeRuleCommand,
-  EventBridgeClient,
   ListRulesCommand,
   ListTargetsByRuleCommand,
   PutEventsCommand,
@@ -16,25 +15,24 @@ import {
   RemoveTargetsCommand,
   TestEventPatternCommand,
 } from '@aws-sdk/client-eventbridge';
-import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { EventBridgeEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EVENTBRIDGE_RULES } from '../../../../../infra/limits.ts';
 import {
-  type EventBridgeServer,
-  startEventBridgeServer,
-} from '../../../../../infra/local/services/eventbridge/server.ts';
+  eventBridgeClientFor,
+  type LocalEventBridge,
+  startEventBridge,
+} from '../../../../support/local-services.ts';
 
 type Event = EventBridgeEvent<string, unknown>;
 const HANDLER_ARN = 'arn:aws:lambda:us-east-1:000000000000:function:anomaly-router';
 const received: Event[] = [];
 const waiters: ((e: Event) => void)[] = [];
 
-let server: EventBridgeServer;
-let client: EventBridgeClient;
+let eventBridge: LocalEventBridge;
 
 beforeAll(async () => {
-  server = await startEventBridgeServer({
+  eventBridge = await startEventBridge({
     lambdaTargets: new Map([
       [
         HANDLER_ARN,
@@ -45,18 +43,9 @@ beforeAll(async () => {
       ],
     ]),
   });
-  client = new EventBridgeClient({
-    endpoint: server.endpoint,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
-    requestHandler: new NodeHttpHandler(),
-  });
 });
 
-afterAll(async () => {
-  client.destroy();
-  await server.close();
-});
+afterAll(() => eventBridge.close());
 
 /** Resolves with the next event a local handler receives whose source is `source`. */
 function nextEvent(source: string, timeoutMillis = 5_000): Promise<Event> {
@@ -85,23 +74,25 @@ async function errorOf(promise: Promise<unknown>): Promise<{ name: string; messa
 
 describe('buses and rules', () => {
   it('creates a bus, and refuses to create it twice', async () => {
-    const out = await client.send(new CreateEventBusCommand({ Name: 'telemetry-anomalies' }));
+    const out = await eventBridge.client.send(
+      new CreateEventBusCommand({ Name: 'telemetry-anomalies' }),
+    );
     expect(out.EventBusArn).toBe(
       'arn:aws:events:us-east-1:000000000000:event-bus/telemetry-anomalies',
     );
     const error = await errorOf(
-      client.send(new CreateEventBusCommand({ Name: 'telemetry-anomalies' })),
+      eventBridge.client.send(new CreateEventBusCommand({ Name: 'telemetry-anomalies' })),
     );
     expect(error.name).toBe('ResourceAlreadyExistsException');
   });
 
   it('puts, describes, lists and deletes rules on the default and a custom bus', async () => {
     const pattern = JSON.stringify({ source: ['rules.test'] });
-    const onDefault = await client.send(
+    const onDefault = await eventBridge.client.send(
       new PutRuleCommand({ Name: 'r-default', EventPattern: pattern }),
     );
     expect(onDefault.RuleArn).toBe('arn:aws:events:us-east-1:000000000000:rule/r-default');
-    const onCustom = await client.send(
+    const onCustom = await eventBridge.client.send(
       new PutRuleCommand({
         Name: 'r-custom',
         EventPattern: pattern,
@@ -113,7 +104,7 @@ describe('buses and rules', () => {
       'arn:aws:events:us-east-1:000000000000:rule/telemetry-anomalies/r-custom',
     );
 
-    const described = await client.send(
+    const described = await eventBridge.client.send(
       new DescribeRuleCommand({ Name: 'r-custom', EventBusName: 'telemetry-anomalies' }),
     );
     expect(described).toMatchObject({
@@ -123,23 +114,25 @@ describe('buses and rules', () => {
       EventBusName: 'telemetry-anomalies',
     });
 
-    const listed = await client.send(new ListRulesCommand({ NamePrefix: 'r-' }));
+    const listed = await eventBridge.client.send(new ListRulesCommand({ NamePrefix: 'r-' }));
     expect(listed.Rules?.map((r) => r.Name)).toEqual(['r-default']);
 
-    await client.send(new DeleteRuleCommand({ Name: 'r-default' }));
-    const after = await client.send(new ListRulesCommand({ NamePrefix: 'r-' }));
+    await eventBridge.client.send(new DeleteRuleCommand({ Name: 'r-default' }));
+    const after = await eventBridge.client.send(new ListRulesCommand({ NamePrefix: 'r-' }));
     expect(after.Rules).toEqual([]);
   });
 
   it('pages ListRules with Limit and NextToken', async () => {
     for (const n of [1, 2, 3]) {
-      await client.send(
+      await eventBridge.client.send(
         new PutRuleCommand({ Name: `page-${n}`, EventPattern: '{"source":["x"]}' }),
       );
     }
-    const first = await client.send(new ListRulesCommand({ NamePrefix: 'page-', Limit: 2 }));
+    const first = await eventBridge.client.send(
+      new ListRulesCommand({ NamePrefix: 'page-', Limit: 2 }),
+    );
     expect(first.Rules?.map((r) => r.Name)).toEqual(['page-1', 'page-2']);
-    const second = await client.send(
+    const second = await eventBridge.client.send(
       new ListRulesCommand({ NamePrefix: 'page-', Limit: 2, NextToken: first.NextToken }),
     );
     expect(second.Rules?.map((r) => r.Name)).toEqual(['page-3']);
@@ -148,7 +141,7 @@ describe('buses and rules', () => {
 
   it('rejects an invalid pattern with InvalidEventPatternException naming the bad part', async () => {
     const error = await errorOf(
-      client.send(
+      eventBridge.client.send(
         new PutRuleCommand({
           Name: 'bad',
           EventPattern: '{"detail":{"n":[{"numeric":[">","x"]}]}}',
@@ -165,32 +158,36 @@ describe('buses and rules', () => {
       return `{"source":["${'x'.repeat(length - shell.length)}"]}`;
     };
     expect(patternOf(EVENTBRIDGE_RULES.maxEventPatternLength)).toHaveLength(4096);
-    await client.send(new PutRuleCommand({ Name: 'long', EventPattern: patternOf(4096) }));
+    await eventBridge.client.send(
+      new PutRuleCommand({ Name: 'long', EventPattern: patternOf(4096) }),
+    );
     const error = await errorOf(
-      client.send(new PutRuleCommand({ Name: 'long', EventPattern: patternOf(4097) })),
+      eventBridge.client.send(new PutRuleCommand({ Name: 'long', EventPattern: patternOf(4097) })),
     );
     expect(error.name).toBe('ValidationException');
-    await client.send(new DeleteRuleCommand({ Name: 'long' }));
+    await eventBridge.client.send(new DeleteRuleCommand({ Name: 'long' }));
   });
 
   it('answers ResourceNotFoundException for an unknown bus or rule', async () => {
     const bus = await errorOf(
-      client.send(
+      eventBridge.client.send(
         new PutRuleCommand({ Name: 'x', EventPattern: '{"a":["b"]}', EventBusName: 'nope' }),
       ),
     );
     expect(bus.name).toBe('ResourceNotFoundException');
-    const rule = await errorOf(client.send(new DescribeRuleCommand({ Name: 'missing' })));
+    const rule = await errorOf(
+      eventBridge.client.send(new DescribeRuleCommand({ Name: 'missing' })),
+    );
     expect(rule.name).toBe('ResourceNotFoundException');
   });
 });
 
 describe('targets', () => {
   it('puts, lists and removes targets; a rule with targets is not deleted without Force', async () => {
-    await client.send(
+    await eventBridge.client.send(
       new PutRuleCommand({ Name: 't-rule', EventPattern: '{"source":["targets.test"]}' }),
     );
-    const put = await client.send(
+    const put = await eventBridge.client.send(
       new PutTargetsCommand({
         Rule: 't-rule',
         Targets: [
@@ -202,46 +199,44 @@ describe('targets', () => {
     );
     expect(put.FailedEntryCount).toBe(1);
     expect(put.FailedEntries?.[0]?.TargetId).toBe('unknown');
-    const listed = await client.send(new ListTargetsByRuleCommand({ Rule: 't-rule' }));
+    const listed = await eventBridge.client.send(new ListTargetsByRuleCommand({ Rule: 't-rule' }));
     expect(listed.Targets?.map((t) => t.Id).sort()).toEqual(['handler', 'queue']);
 
-    const refused = await errorOf(client.send(new DeleteRuleCommand({ Name: 't-rule' })));
+    const refused = await errorOf(
+      eventBridge.client.send(new DeleteRuleCommand({ Name: 't-rule' })),
+    );
     expect(refused.name).toBe('ValidationException');
 
-    const removed = await client.send(
+    const removed = await eventBridge.client.send(
       new RemoveTargetsCommand({ Rule: 't-rule', Ids: ['queue', 'handler'] }),
     );
     expect(removed.FailedEntryCount).toBe(0);
-    await client.send(new DeleteRuleCommand({ Name: 't-rule' }));
+    await eventBridge.client.send(new DeleteRuleCommand({ Name: 't-rule' }));
   });
 
   it('refuses a sixth target with LimitExceededException', async () => {
-    await client.send(new PutRuleCommand({ Name: 'six', EventPattern: '{"source":["six"]}' }));
+    await eventBridge.client.send(
+      new PutRuleCommand({ Name: 'six', EventPattern: '{"source":["six"]}' }),
+    );
     const targets = [1, 2, 3, 4, 5, 6].map((n) => ({ Id: `t${n}`, Arn: HANDLER_ARN }));
     // LimitExceededException is a throttling error to the SDK: one attempt keeps the test quick.
-    const once = new EventBridgeClient({
-      endpoint: server.endpoint,
-      region: 'us-east-1',
-      credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
-      requestHandler: new NodeHttpHandler(),
-      maxAttempts: 1,
-    });
+    const once = eventBridgeClientFor(eventBridge.server.endpoint, { maxAttempts: 1 });
     const error = await errorOf(
       once.send(new PutTargetsCommand({ Rule: 'six', Targets: targets })),
     );
     once.destroy();
     expect(error.name).toBe('LimitExceededException');
-    const five = await client.send(
+    const five = await eventBridge.client.send(
       new PutTargetsCommand({ Rule: 'six', Targets: targets.slice(0, 5) }),
     );
     expect(five.FailedEntryCount).toBe(0);
-    await client.send(new DeleteRuleCommand({ Name: 'six', Force: true }));
+    await eventBridge.client.send(new DeleteRuleCommand({ Name: 'six', Force: true }));
   });
 });
 
 describe('PutEvents and delivery', () => {
   it('delivers a matching event to a local handler target, and only a matching one', async () => {
-    await client.send(
+    await eventBridge.client.send(
       new PutRuleCommand({
         Name: 'deliver',
         EventBusName: 'telemetry-anomalies',
@@ -251,14 +246,14 @@ describe('PutEvents and delivery', () => {
         }),
       }),
     );
-    await client.send(
+    await eventBridge.client.send(
       new PutTargetsCommand({
         Rule: 'deliver',
         EventBusName: 'telemetry-anomalies',
         Targets: [{ Id: 'h', Arn: HANDLER_ARN }],
       }),
     );
-    const out = await client.send(
+    const out = await eventBridge.client.send(
       new PutEventsCommand({
         Entries: [
           {
@@ -294,7 +289,7 @@ describe('PutEvents and delivery', () => {
   });
 
   it('reports failed entries one by one', async () => {
-    const out = await client.send(
+    const out = await eventBridge.client.send(
       new PutEventsCommand({
         Entries: [
           { Source: 'ok', DetailType: 'T', Detail: '{}' },
@@ -327,14 +322,14 @@ describe('TestEventPattern', () => {
     detail: { state: 'terminated' },
   });
   it('answers true and false', async () => {
-    const yes = await client.send(
+    const yes = await eventBridge.client.send(
       new TestEventPatternCommand({
         EventPattern: '{"detail":{"state":["terminated"]}}',
         Event: event,
       }),
     );
     expect(yes.Result).toBe(true);
-    const no = await client.send(
+    const no = await eventBridge.client.send(
       new TestEventPatternCommand({
         EventPattern: '{"source":[{"prefix":"aws.s3"}]}',
         Event: event,
@@ -344,7 +339,9 @@ describe('TestEventPattern', () => {
   });
   it('rejects an invalid pattern', async () => {
     const error = await errorOf(
-      client.send(new TestEventPatternCommand({ EventPattern: '{"source":[]}', Event: event })),
+      eventBridge.client.send(
+        new TestEventPatternCommand({ EventPattern: '{"source":[]}', Event: event }),
+      ),
     );
     expect(error.name).toBe('InvalidEventPatternException');
   });

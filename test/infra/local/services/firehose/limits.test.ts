@@ -10,45 +10,32 @@ import { join } from 'node:path';
 import {
   type _Record,
   CreateDeliveryStreamCommand,
-  FirehoseClient,
   PutRecordBatchCommand,
   PutRecordCommand,
 } from '@aws-sdk/client-firehose';
-import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FIREHOSE } from '../../../../../infra/limits.ts';
-import {
-  type FirehoseServer,
-  startFirehoseServer,
-} from '../../../../../infra/local/services/firehose/server.ts';
+import { type LocalFirehose, startFirehose } from '../../../../support/local-services.ts';
 
 let dataDir: string;
-let server: FirehoseServer;
-let client: FirehoseClient;
+let firehose: LocalFirehose;
 const STREAM = 'limits';
 
 beforeAll(async () => {
   dataDir = await mkdtemp(join(tmpdir(), 'firehose-limits-'));
-  server = await startFirehoseServer({ dataDir });
-  client = new FirehoseClient({
-    endpoint: server.endpoint,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
-    requestHandler: new NodeHttpHandler(),
-  });
-  await client.send(new CreateDeliveryStreamCommand({ DeliveryStreamName: STREAM }));
+  firehose = await startFirehose({ dataDir });
+  await firehose.client.send(new CreateDeliveryStreamCommand({ DeliveryStreamName: STREAM }));
 });
 
 afterAll(async () => {
-  client.destroy();
-  await server.close();
+  await firehose.close();
   await rm(dataDir, { recursive: true, force: true });
 });
 
 const records = (n: number, bytes = 1): _Record[] =>
   Array.from({ length: n }, () => ({ Data: Buffer.alloc(bytes, 'r') }));
 const batch = (Records: _Record[]) =>
-  client.send(new PutRecordBatchCommand({ DeliveryStreamName: STREAM, Records }));
+  firehose.client.send(new PutRecordBatchCommand({ DeliveryStreamName: STREAM, Records }));
 
 /** Records holding exactly `total` bytes, none above the per-record limit. */
 function recordsTotalling(total: number): _Record[] {
@@ -91,7 +78,7 @@ describe('PutRecordBatch total size', () => {
 describe('record size', () => {
   it('accepts a 1,000 KiB record in a batch and alone', async () => {
     expect((await batch(records(1, FIREHOSE.maxRecordBytes))).FailedPutCount).toBe(0);
-    const one = await client.send(
+    const one = await firehose.client.send(
       new PutRecordCommand({
         DeliveryStreamName: STREAM,
         Record: { Data: Buffer.alloc(FIREHOSE.maxRecordBytes) },
@@ -107,7 +94,7 @@ describe('record size', () => {
       message: expect.stringContaining("'records.3.member.data'"),
     });
     await expect(
-      client.send(
+      firehose.client.send(
         new PutRecordCommand({
           DeliveryStreamName: STREAM,
           Record: { Data: Buffer.alloc(FIREHOSE.maxRecordBytes + 1) },

@@ -6,12 +6,10 @@ import { join } from 'node:path';
 import {
   CreateDeliveryStreamCommand,
   DescribeDeliveryStreamCommand,
-  FirehoseClient,
   PutRecordCommand,
 } from '@aws-sdk/client-firehose';
-import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startFirehoseServer } from '../../../../../infra/local/services/firehose/server.ts';
+import { startFirehose } from '../../../../support/local-services.ts';
 
 let dataDir: string;
 
@@ -21,15 +19,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await rm(dataDir, { recursive: true, force: true });
 });
-
-function clientFor(endpoint: string): FirehoseClient {
-  return new FirehoseClient({
-    endpoint,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
-    requestHandler: new NodeHttpHandler(),
-  });
-}
 
 async function objectCount(stream: string): Promise<number> {
   const entries = await readdir(join(dataDir, 'firehose', stream), {
@@ -41,9 +30,8 @@ async function objectCount(stream: string): Promise<number> {
 
 describe('Firehose persistence', () => {
   it('reopens the streams of an earlier run from <dataDir>/firehose/state.json', async () => {
-    const first = await startFirehoseServer({ dataDir });
-    const c1 = clientFor(first.endpoint);
-    await c1.send(
+    const first = await startFirehose({ dataDir });
+    await first.client.send(
       new CreateDeliveryStreamCommand({
         DeliveryStreamName: 'window-archive',
         ExtendedS3DestinationConfiguration: {
@@ -54,32 +42,29 @@ describe('Firehose persistence', () => {
         },
       }),
     );
-    await c1.send(
+    await first.client.send(
       new PutRecordCommand({
         DeliveryStreamName: 'window-archive',
         Record: { Data: Buffer.from('run 1') },
       }),
     );
-    c1.destroy();
     await first.close();
     expect(await objectCount('window-archive')).toBe(1);
 
-    const second = await startFirehoseServer({ dataDir });
-    const c2 = clientFor(second.endpoint);
-    const { DeliveryStreamDescription: d } = await c2.send(
+    const second = await startFirehose({ dataDir });
+    const { DeliveryStreamDescription: d } = await second.client.send(
       new DescribeDeliveryStreamCommand({ DeliveryStreamName: 'window-archive' }),
     );
     expect(d?.Destinations?.[0]?.ExtendedS3DestinationDescription).toMatchObject({
       Prefix: 'windows/',
       BufferingHints: { SizeInMBs: 2, IntervalInSeconds: 120 },
     });
-    await c2.send(
+    await second.client.send(
       new PutRecordCommand({
         DeliveryStreamName: 'window-archive',
         Record: { Data: Buffer.from('run 2') },
       }),
     );
-    c2.destroy();
     await second.close();
     expect(await objectCount('window-archive')).toBe(2);
     expect(await readdir(join(dataDir, 'firehose', 'window-archive'))).toEqual(['windows']);

@@ -9,20 +9,18 @@ import { join, relative } from 'node:path';
 import {
   CreateDeliveryStreamCommand,
   DescribeDeliveryStreamCommand,
-  FirehoseClient,
   PutRecordBatchCommand,
   PutRecordCommand,
 } from '@aws-sdk/client-firehose';
-import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  type FirehoseServer,
-  startFirehoseServer,
-} from '../../../../../infra/local/services/firehose/server.ts';
+  eventually,
+  type LocalFirehose,
+  startFirehose,
+} from '../../../../support/local-services.ts';
 
 let dataDir: string;
-let server: FirehoseServer;
-let client: FirehoseClient;
+let firehose: LocalFirehose;
 const delivered: string[] = [];
 const waiters: (() => void)[] = [];
 
@@ -31,7 +29,7 @@ const OBJECT_PATH =
 
 beforeAll(async () => {
   dataDir = await mkdtemp(join(tmpdir(), 'firehose-test-'));
-  server = await startFirehoseServer({
+  firehose = await startFirehose({
     dataDir,
     bufferIntervalMillis: 300,
     onDelivered: (path) => {
@@ -39,17 +37,10 @@ beforeAll(async () => {
       for (const wake of waiters.splice(0)) wake();
     },
   });
-  client = new FirehoseClient({
-    endpoint: server.endpoint,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
-    requestHandler: new NodeHttpHandler(),
-  });
 });
 
 afterAll(async () => {
-  client.destroy();
-  await server.close();
+  await firehose.close();
   await rm(dataDir, { recursive: true, force: true });
 });
 
@@ -69,7 +60,7 @@ async function objectsOf(stream: string, count = 1, timeoutMillis = 5_000): Prom
 }
 
 async function create(name: string, hints?: { SizeInMBs: number; IntervalInSeconds: number }) {
-  return client.send(
+  return firehose.client.send(
     new CreateDeliveryStreamCommand({
       DeliveryStreamName: name,
       DeliveryStreamType: 'DirectPut',
@@ -88,7 +79,7 @@ describe('CreateDeliveryStream and DescribeDeliveryStream', () => {
     expect(out.DeliveryStreamARN).toBe(
       'arn:aws:firehose:us-east-1:000000000000:deliverystream/window-archive',
     );
-    const { DeliveryStreamDescription: d } = await client.send(
+    const { DeliveryStreamDescription: d } = await firehose.client.send(
       new DescribeDeliveryStreamCommand({ DeliveryStreamName: 'window-archive' }),
     );
     expect(d).toMatchObject({
@@ -112,12 +103,12 @@ describe('CreateDeliveryStream and DescribeDeliveryStream', () => {
 
   it('answers ResourceNotFoundException for an unknown stream', async () => {
     await expect(
-      client.send(new DescribeDeliveryStreamCommand({ DeliveryStreamName: 'nope' })),
+      firehose.client.send(new DescribeDeliveryStreamCommand({ DeliveryStreamName: 'nope' })),
     ).rejects.toMatchObject({
       name: 'ResourceNotFoundException',
     });
     await expect(
-      client.send(
+      firehose.client.send(
         new PutRecordCommand({ DeliveryStreamName: 'nope', Record: { Data: Buffer.from('x') } }),
       ),
     ).rejects.toMatchObject({ name: 'ResourceNotFoundException' });
@@ -135,14 +126,14 @@ describe('CreateDeliveryStream and DescribeDeliveryStream', () => {
 describe('PutRecord and PutRecordBatch', () => {
   it('answers a RecordId per record and writes the records concatenated, after the interval', async () => {
     await create('by-interval');
-    const one = await client.send(
+    const one = await firehose.client.send(
       new PutRecordCommand({
         DeliveryStreamName: 'by-interval',
         Record: { Data: Buffer.from('{"a":1}\n') },
       }),
     );
     expect(one.RecordId).toMatch(/^[0-9a-f]{56}$/);
-    const batch = await client.send(
+    const batch = await firehose.client.send(
       new PutRecordBatchCommand({
         DeliveryStreamName: 'by-interval',
         Records: [
@@ -178,25 +169,18 @@ describe('PutRecord and PutRecordBatch', () => {
 
 describe('delivery with a long interval', () => {
   let dir: string;
-  let slow: FirehoseServer;
-  let slowClient: FirehoseClient;
+  let slow: LocalFirehose;
   const written: string[] = [];
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'firehose-slow-'));
-    slow = await startFirehoseServer({
+    slow = await startFirehose({
       dataDir: dir,
       bufferIntervalMillis: 60_000,
       onDelivered: (p) => written.push(p),
     });
-    slowClient = new FirehoseClient({
-      endpoint: slow.endpoint,
-      region: 'us-east-1',
-      credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
-      requestHandler: new NodeHttpHandler(),
-    });
     for (const name of ['by-size', 'on-close']) {
-      await slowClient.send(
+      await slow.client.send(
         new CreateDeliveryStreamCommand({
           DeliveryStreamName: name,
           ExtendedS3DestinationConfiguration: {
@@ -210,7 +194,6 @@ describe('delivery with a long interval', () => {
   });
 
   afterAll(async () => {
-    slowClient.destroy();
     await slow.close();
     await rm(dir, { recursive: true, force: true });
   });
@@ -218,30 +201,27 @@ describe('delivery with a long interval', () => {
   it('writes an object as soon as the buffer reaches its size hint (1 MiB), not before', async () => {
     const half = Buffer.alloc(512 * 1024, 'a');
     const put = () =>
-      slowClient.send(
+      slow.client.send(
         new PutRecordBatchCommand({ DeliveryStreamName: 'by-size', Records: [{ Data: half }] }),
       );
     await put();
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect(written.filter((p) => p.includes('by-size'))).toEqual([]);
     await put();
-    const deadline = Date.now() + 5_000;
-    while (!written.some((p) => p.includes('by-size')) && Date.now() < deadline) {
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
+    await eventually(() => written.some((p) => p.includes('by-size')));
     const [path] = written.filter((p) => p.includes('by-size'));
     expect((await readFile(path!)).length).toBe(1024 * 1024);
   });
 
   it('writes what is buffered when the server closes', async () => {
-    await slowClient.send(
+    await slow.client.send(
       new PutRecordCommand({
         DeliveryStreamName: 'on-close',
         Record: { Data: Buffer.from('last') },
       }),
     );
     expect(written.some((p) => p.includes('on-close'))).toBe(false);
-    await slow.close();
+    await slow.server.close();
     const [path] = written.filter((p) => p.includes('on-close'));
     expect(relative(join(dir, 'firehose', 'on-close'), path!)).toMatch(OBJECT_PATH);
     expect(await readFile(path!, 'utf8')).toBe('last');
