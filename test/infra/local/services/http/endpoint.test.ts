@@ -1,33 +1,31 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type AwsRequest,
   startAwsEndpoint,
 } from '../../../../../infra/local/services/http/endpoint.ts';
 import type { LoopbackServer } from '../../../../../infra/local/services/http/server.ts';
 
-describe('startAwsEndpoint', () => {
-  let server: LoopbackServer | undefined;
-  afterEach(async () => {
-    await server?.close();
-    server = undefined;
+/** An endpoint that answers `body <length>`, or 413 `too large` above 100 bytes. */
+function echoEndpoint(): Promise<LoopbackServer> {
+  const answer = ({ res, requestId }: AwsRequest, status: number, text: string) => {
+    res.writeHead(status, { 'x-amzn-requestid': requestId });
+    res.end(text);
+  };
+  return startAwsEndpoint({
+    maxBodyBytes: 100,
+    onBodyTooLarge: (request) => answer(request, 413, 'too large'),
+    dispatch: async (request, body) => answer(request, 200, `body ${body.length}`),
   });
+}
 
-  /** An endpoint that answers `body <length> <requestId>`, or 413 `too large <requestId>`. */
-  function echoEndpoint(maxBodyBytes: number): Promise<LoopbackServer> {
-    const answer = ({ res, requestId }: AwsRequest, status: number, text: string) => {
-      res.writeHead(status, { 'x-amzn-requestid': requestId });
-      res.end(text);
-    };
-    return startAwsEndpoint({
-      maxBodyBytes,
-      onBodyTooLarge: (request) => answer(request, 413, 'too large'),
-      dispatch: async (request, body) => answer(request, 200, `body ${body.length}`),
-    });
-  }
+describe('startAwsEndpoint', () => {
+  let server: LoopbackServer;
+  beforeAll(async () => {
+    server = await echoEndpoint();
+  });
+  afterAll(() => server.close());
 
   it('hands a body of exactly maxBodyBytes to dispatch, with a new request id each time', async () => {
-    // arrange
-    server = await echoEndpoint(100);
     // act
     const first = await fetch(server.endpoint, { method: 'POST', body: 'x'.repeat(100) });
     const second = await fetch(server.endpoint, { method: 'POST', body: '' });
@@ -39,7 +37,6 @@ describe('startAwsEndpoint', () => {
   });
 
   it('answers one byte more through onBodyTooLarge, without dispatching', async () => {
-    server = await echoEndpoint(100);
     const response = await fetch(server.endpoint, { method: 'POST', body: 'x'.repeat(101) });
     expect([response.status, await response.text()]).toEqual([413, 'too large']);
   });

@@ -9,15 +9,15 @@ import {
   readStateFile,
 } from '../../../../../infra/local/services/http/state-file.ts';
 
-describe('DebouncedStateFile', () => {
-  let dir = '';
-  beforeEach(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'state-file-'));
-  });
-  afterEach(async () => {
-    await rm(dir, { recursive: true, force: true });
-  });
+let dir = '';
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'state-file-'));
+});
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
 
+describe('DebouncedStateFile', () => {
   it('writes the latest snapshot once for a burst of changes', async () => {
     // arrange
     const path = join(dir, 'nested', 'state.json');
@@ -51,14 +51,6 @@ describe('DebouncedStateFile', () => {
 });
 
 describe('openServiceState', () => {
-  let dataDir = '';
-  beforeEach(async () => {
-    dataDir = await mkdtemp(join(tmpdir(), 'service-state-'));
-  });
-  afterEach(async () => {
-    await rm(dataDir, { recursive: true, force: true });
-  });
-
   it('is undefined without a dataDir, and restores nothing', async () => {
     const restored: unknown[] = [];
     const file = await openServiceState({
@@ -74,7 +66,7 @@ describe('openServiceState', () => {
   it('restores what an earlier run wrote to <dataDir>/<service>/state.json', async () => {
     // arrange: a first run that writes its state
     const first = await openServiceState({
-      dataDir,
+      dataDir: dir,
       service: 'svc',
       restore: () => undefined,
       snapshot: () => ({ kept: 1 }),
@@ -84,12 +76,12 @@ describe('openServiceState', () => {
     // act
     const restored: Array<{ saved: unknown; path: string }> = [];
     await openServiceState({
-      dataDir,
+      dataDir: dir,
       service: 'svc',
       restore: (saved, path) => restored.push({ saved, path }),
       snapshot: () => ({}),
     });
     // assert
-    expect(restored).toEqual([{ saved: { kept: 1 }, path: join(dataDir, 'svc', 'state.json') }]);
+    expect(restored).toEqual([{ saved: { kept: 1 }, path: join(dir, 'svc', 'state.json') }]);
   });
 });

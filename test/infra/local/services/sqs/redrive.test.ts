@@ -1,5 +1,4 @@
 import {
-  CreateQueueCommand,
   GetQueueAttributesCommand,
   ListDeadLetterSourceQueuesCommand,
   ReceiveMessageCommand,
@@ -24,17 +23,10 @@ describe('SQS endpoint: redrive to the dead-letter queue', () => {
   it('moves a message received maxReceiveCount times to the DLQ on its next receive', async () => {
     // arrange
     const dlq = await createQueue(sqs.client, uniqueName('dlq'));
-    const QueueUrl = (
-      await sqs.client.send(
-        new CreateQueueCommand({
-          QueueName: uniqueName('source'),
-          Attributes: {
-            VisibilityTimeout: '0',
-            RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlq.arn, maxReceiveCount: 2 }),
-          },
-        }),
-      )
-    ).QueueUrl!;
+    const { url: QueueUrl } = await createQueue(sqs.client, uniqueName('source'), {
+      VisibilityTimeout: '0',
+      RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlq.arn, maxReceiveCount: 2 }),
+    });
     const sent = await sqs.client.send(
       new SendMessageCommand({
         QueueUrl,
@@ -64,16 +56,9 @@ describe('SQS endpoint: redrive to the dead-letter queue', () => {
 
   it('normalises maxReceiveCount and removes a policy set to the empty string', async () => {
     const dlq = await createQueue(sqs.client, uniqueName('dlq'));
-    const QueueUrl = (
-      await sqs.client.send(
-        new CreateQueueCommand({
-          QueueName: uniqueName('source'),
-          Attributes: {
-            RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlq.arn, maxReceiveCount: '1' }),
-          },
-        }),
-      )
-    ).QueueUrl!;
+    const { url: QueueUrl } = await createQueue(sqs.client, uniqueName('source'), {
+      RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlq.arn, maxReceiveCount: '1' }),
+    });
     const { Attributes } = await sqs.client.send(
       new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['RedrivePolicy'] }),
     );
