@@ -21,7 +21,8 @@
 
 import { mergeSketch } from '../aggregates/sketch.ts';
 import { absorbValue, emptyWindowState, type WindowState } from '../aggregates/window-state.ts';
-import type { DecodedEvent, PartPlan } from './batch-plan.ts';
+import type { PartPlan } from './batch-plan.ts';
+import type { RecordContext } from './event-columns.ts';
 import { IdHashSet } from './id-hash-set.ts';
 import { isAfter, NO_MARK, positionAt, type SplitPosition, splitPosition } from './sequence.ts';
 
@@ -30,7 +31,7 @@ export interface StoredPart {
   readonly state: WindowState;
   readonly recentIdHashes: readonly number[];
   /**
-   * Per ordering unit (see `DecodedEvent.orderingKey`), the position of the last event taken;
+   * Per ordering unit (see `RecordContext.orderingKey`), the position of the last event taken;
    * a unit absent from the map has taken none. Positions of one unit arrive in order, which is
    * what makes "at or below the mark" mean "already seen".
    */
@@ -47,9 +48,9 @@ export const LATE_REASONS = {
 } as const;
 export type LateReason = (typeof LATE_REASONS)[keyof typeof LATE_REASONS];
 
-/** An event reported late, with its reason. */
+/** An event reported late (an index into the plan's columns), with its reason. */
 export interface LateEvent {
-  readonly decoded: DecodedEvent;
+  readonly index: number;
   readonly reason: LateReason;
 }
 
@@ -97,34 +98,38 @@ export function absorbPlan(
   let alreadyAbsorbed = 0;
   let duplicates = 0;
   const late: LateEvent[] = [];
-  const { events } = plan;
-  for (let i = 0; i < events.length; i++) {
-    const decoded = events[i]!;
-    if (!marks.isNew(decoded)) {
+  const { indices, columns } = plan;
+  const { values, timestamps, idHashes, subSequences, records, recordContexts } = columns;
+  for (let j = 0; j < indices.length; j++) {
+    const i = indices[j]!;
+    const context = recordContexts[records[i]!]!;
+    const sub = subSequences[i]!;
+    if (!marks.isNew(context, sub)) {
       alreadyAbsorbed++;
       continue;
     }
     if (closed || beyondLateness) {
       late.push({
-        decoded,
+        index: i,
         reason: beyondLateness ? LATE_REASONS.beyondAllowedLateness : LATE_REASONS.windowClosed,
       });
       continue;
     }
     if (seen === undefined || hashes === undefined || state === undefined) {
       hashes = stored ? [...stored.recentIdHashes] : [];
-      seen = new IdHashSet(hashes.length + events.length - i);
+      seen = new IdHashSet(hashes.length + indices.length - j);
       for (let h = 0; h < hashes.length; h++) seen.add(hashes[h]!);
       state = copyState(stored?.state, options.relativeAccuracy);
     }
     // A duplicate moves the mark too: it has been decided, and must not be decided again.
-    marks.take(decoded);
-    if (!seen.add(decoded.idHash)) {
+    marks.take(context, sub);
+    const idHash = idHashes[i]!;
+    if (!seen.add(idHash)) {
       duplicates++;
       continue;
     }
-    hashes.push(decoded.idHash);
-    absorbValue(state, decoded.event.value, decoded.event.timestamp, lateWithinLateness);
+    hashes.push(idHash);
+    absorbValue(state, values[i]!, timestamps[i]!, lateWithinLateness);
     absorbed++;
   }
   if (state === undefined || hashes === undefined || (absorbed === 0 && stored === undefined)) {
@@ -156,22 +161,22 @@ export function absorbPlan(
 class MarkCursor {
   readonly #stored: ReadonlyMap<string, string>;
   readonly #split = new Map<string, SplitPosition>();
-  readonly #lastTaken = new Map<string, DecodedEvent>();
-  // The unit of the previous event: consecutive events mostly share it.
-  #unit: string | undefined;
+  readonly #lastTaken = new Map<string, SplitPosition>();
+  // The record of the previous event: consecutive events mostly share it, hence its unit.
+  #context: RecordContext | undefined;
   #mark: SplitPosition = splitPosition(NO_MARK);
-  #takenUnit: string | undefined;
-  #taken: DecodedEvent | undefined;
+  #taken: RecordContext | undefined;
+  #takenSub = 0;
 
   constructor(stored: ReadonlyMap<string, string>) {
     this.#stored = stored;
   }
 
-  /** True when `decoded` is after its unit's stored mark (not absorbed before). */
-  isNew(decoded: DecodedEvent): boolean {
-    const unit = decoded.orderingKey;
-    if (unit !== this.#unit) {
-      this.#unit = unit;
+  /** True when user record `sub` of `context` is after its unit's stored mark. */
+  isNew(context: RecordContext, sub: number): boolean {
+    if (context !== this.#context) {
+      this.#context = context;
+      const unit = context.orderingKey;
       let mark = this.#split.get(unit);
       if (mark === undefined) {
         mark = splitPosition(this.#stored.get(unit) ?? NO_MARK);
@@ -179,26 +184,27 @@ class MarkCursor {
       }
       this.#mark = mark;
     }
-    return isAfter(decoded.positionPrefix, decoded.subSequence, this.#mark);
+    return isAfter(context.positionPrefix, sub, this.#mark);
   }
 
-  /** Records `decoded` as the last event its unit has taken. */
-  take(decoded: DecodedEvent): void {
-    if (decoded.orderingKey !== this.#takenUnit && this.#taken !== undefined) {
-      this.#lastTaken.set(this.#taken.orderingKey, this.#taken);
-    }
-    this.#takenUnit = decoded.orderingKey;
-    this.#taken = decoded;
+  /** Records user record `sub` of `context` as the last its unit has taken. */
+  take(context: RecordContext, sub: number): void {
+    const taken = this.#taken;
+    if (taken !== undefined && taken.orderingKey !== context.orderingKey) this.#flush(taken);
+    this.#taken = context;
+    this.#takenSub = sub;
   }
 
   /** The stored marks moved to the last event taken per unit. */
   next(): Map<string, string> {
-    if (this.#taken !== undefined) this.#lastTaken.set(this.#taken.orderingKey, this.#taken);
+    if (this.#taken !== undefined) this.#flush(this.#taken);
     const marks = new Map(this.#stored);
-    for (const [unit, last] of this.#lastTaken) {
-      marks.set(unit, positionAt(last.positionPrefix, last.subSequence));
-    }
+    for (const [unit, last] of this.#lastTaken) marks.set(unit, positionAt(last.prefix, last.sub));
     return marks;
+  }
+
+  #flush(taken: RecordContext): void {
+    this.#lastTaken.set(taken.orderingKey, { prefix: taken.positionPrefix, sub: this.#takenSub });
   }
 }
 

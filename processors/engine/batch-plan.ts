@@ -7,33 +7,8 @@
  * `source#k` therefore gets one part per sub-key; reads merge them.)
  */
 
-import type { TelemetryEvent } from '../../schemas/types.ts';
 import { alignedStart, type WindowSpec } from '../windows/window.ts';
-
-/** One user record that decoded into a valid event. */
-export interface DecodedEvent {
-  readonly event: TelemetryEvent;
-  readonly shardId: string;
-  /** The user record's partition key (the Kinesis record's for a plain record). */
-  readonly partitionKey: string;
-  /**
-   * The unit within which the event source mapping keeps order: the enclosing Kinesis record's
-   * partition key (order is kept per Kinesis-level key even with a parallelization factor above
-   * 1; a KPL record mixes user keys), or '' when the whole shard is one ordered unit.
-   */
-  readonly orderingKey: string;
-  /**
-   * The position in the shard (`recordPosition`) in two parts, so that no string is built per
-   * user record: the enclosing Kinesis record's padded prefix (one string shared by all its
-   * user records, see `positionPrefix`) and the user record's sub-sequence number.
-   */
-  readonly positionPrefix: string;
-  readonly subSequence: number;
-  /** Sequence number of the enclosing Kinesis record: what a partial failure reports. */
-  readonly sequenceNumber: string;
-  /** `eventIdHash(event.eventId)`. */
-  readonly idHash: number;
-}
+import type { EventColumns } from './event-columns.ts';
 
 /** Which part of which window. */
 export interface PartKey {
@@ -46,10 +21,11 @@ export interface PartKey {
   readonly partitionKey: string;
 }
 
-/** The events of one part, in shard order. */
+/** The events of one part, in shard order: indices into the batch's columns. */
 export interface PartPlan {
   readonly key: PartKey;
-  readonly events: DecodedEvent[];
+  readonly columns: EventColumns;
+  readonly indices: number[];
 }
 
 /** The plans of one series (source, metric, shard, partition key) under one spec. */
@@ -60,46 +36,50 @@ class SeriesPlans {
   lastPlan: PartPlan | undefined;
 
   constructor(
-    readonly head: DecodedEvent,
+    readonly columns: EventColumns,
+    readonly head: number,
     readonly spec: WindowSpec,
   ) {}
 
-  /** Adds `decoded` to the plan of the window starting at `start`, creating it if new. */
-  add(decoded: DecodedEvent, start: number, plans: PartPlan[]): void {
+  /** Adds event `i` to the plan of the window starting at `start`, creating it if new. */
+  add(i: number, start: number, plans: PartPlan[]): void {
     let plan = start === this.lastStart ? this.lastPlan : this.byStart.get(start);
     if (plan === undefined) {
-      const { head, spec } = this;
+      const { columns, head, spec } = this;
       plan = {
         key: {
-          source: head.event.source,
-          metric: head.event.metric,
+          source: columns.sources[head]!,
+          metric: columns.metrics[head]!,
           windowSizeMillis: spec.sizeMillis,
           windowStart: start,
           windowEnd: start + spec.sizeMillis,
-          shardId: head.shardId,
-          partitionKey: head.partitionKey,
+          shardId: columns.contextOf(head).shardId,
+          partitionKey: columns.partitionKeys[head]!,
         },
-        events: [],
+        columns,
+        indices: [],
       };
       this.byStart.set(start, plan);
       plans.push(plan);
     }
     this.lastStart = start;
     this.lastPlan = plan;
-    plan.events.push(decoded);
+    plan.indices.push(i);
   }
 }
 
 /** Per (source, metric), the series of every (shard, partition key) and their plans per spec. */
 type SeriesIndex = Map<string, Map<string, SeriesPlans[][]>>;
 
-/** The plans per spec of the series of `decoded`, created if new. */
+/** The plans per spec of the series of event `i`, created if new. */
 function seriesOf(
   index: SeriesIndex,
-  decoded: DecodedEvent,
+  columns: EventColumns,
+  i: number,
   specs: readonly WindowSpec[],
 ): SeriesPlans[] {
-  const { source, metric } = decoded.event;
+  const source = columns.sources[i]!;
+  const metric = columns.metrics[i]!;
   let byMetric = index.get(source);
   if (byMetric === undefined) {
     byMetric = new Map();
@@ -110,15 +90,20 @@ function seriesOf(
     candidates = [];
     byMetric.set(metric, candidates);
   }
+  const partitionKey = columns.partitionKeys[i]!;
+  const shardId = columns.contextOf(i).shardId;
   // Almost always one candidate: a batch is one shard, and a source one partition key.
-  for (let i = 0; i < candidates.length; i++) {
-    const series = candidates[i]!;
+  for (let c = 0; c < candidates.length; c++) {
+    const series = candidates[c]!;
     const head = series[0]!.head;
-    if (head.partitionKey === decoded.partitionKey && head.shardId === decoded.shardId) {
+    if (
+      columns.partitionKeys[head] === partitionKey &&
+      columns.contextOf(head).shardId === shardId
+    ) {
       return series;
     }
   }
-  const series = specs.map((spec) => new SeriesPlans(decoded, spec));
+  const series = specs.map((spec) => new SeriesPlans(columns, i, spec));
   candidates.push(series);
   return series;
 }
@@ -129,27 +114,24 @@ function seriesOf(
  * per-event cost to two lookups and no string building; a tumbling window is one modulo.
  * `specs` have distinct sizes (the config requires it: a part is identified by size and start).
  */
-export function planBatch(
-  events: readonly DecodedEvent[],
-  specs: readonly WindowSpec[],
-): PartPlan[] {
+export function planBatch(columns: EventColumns, specs: readonly WindowSpec[]): PartPlan[] {
   const plans: PartPlan[] = [];
   if (specs.length === 0) return plans;
   const index: SeriesIndex = new Map();
-  for (let e = 0; e < events.length; e++) {
-    const decoded = events[e]!;
-    const t = decoded.event.timestamp;
-    const series = seriesOf(index, decoded, specs);
+  const { timestamps } = columns;
+  for (let i = 0; i < columns.length; i++) {
+    const t = timestamps[i]!;
+    const series = seriesOf(index, columns, i, specs);
     for (let s = 0; s < specs.length; s++) {
       const spec = specs[s]!;
       const plansOfSpec = series[s]!;
       if (spec.kind === 'tumbling') {
-        plansOfSpec.add(decoded, alignedStart(t, spec.sizeMillis), plans);
+        plansOfSpec.add(i, alignedStart(t, spec.sizeMillis), plans);
         continue;
       }
       // Latest start first, as `assignHoppingWindows`.
       for (let start = alignedStart(t, spec.slideMillis); start > t - spec.sizeMillis; ) {
-        plansOfSpec.add(decoded, start, plans);
+        plansOfSpec.add(i, start, plans);
         start -= spec.slideMillis;
       }
     }

@@ -7,11 +7,10 @@
 
 import type { KinesisStreamRecord } from 'aws-lambda';
 import { deaggregateSpans } from '../../ingest/kpl/deaggregate.ts';
-import { decodeTelemetryEventAt } from '../../schemas/codec.ts';
+import { readTelemetryFieldsAt, type TelemetryFields } from '../../schemas/codec.ts';
 import { SchemaDecodeError } from '../../schemas/errors.ts';
-import type { TelemetryEvent } from '../../schemas/types.ts';
-import type { DecodedEvent } from '../engine/batch-plan.ts';
 import { SequenceNumberError } from '../engine/errors.ts';
+import { EventColumns } from '../engine/event-columns.ts';
 import { eventIdHash } from '../engine/event-id-hash.ts';
 import { positionPrefix } from '../engine/sequence.ts';
 import { isValidEventTime } from '../windows/window.ts';
@@ -40,7 +39,7 @@ export interface PoisonRecord {
 
 /** The decoded events and the poison of one batch, both in shard order. */
 export interface DecodedBatch {
-  readonly events: DecodedEvent[];
+  readonly events: EventColumns;
   readonly poison: PoisonRecord[];
   /** Sequence numbers of the Kinesis records, in order. */
   readonly sequenceNumbers: string[];
@@ -65,7 +64,7 @@ export function decodeBatch(
   records: readonly KinesisStreamRecord[],
   orderingUnit: OrderingUnit = 'partition-key',
 ): DecodedBatch {
-  const events: DecodedEvent[] = [];
+  const events = new EventColumns();
   const poison: PoisonRecord[] = [];
   const sequenceNumbers: string[] = [];
   for (const record of records) {
@@ -99,17 +98,24 @@ export function decodeBatch(
       });
       continue;
     }
-    // Spans, not user-record objects: the hot loop allocates only the event and its entry.
+    // Spans, not user-record objects, and columns, not event objects: the loop allocates
+    // only the event id string.
     const { buf, starts, ends, partitionKeys, aggregated } = result.spans;
     const orderingKey = orderingUnit === 'shard' ? '' : partitionKey;
+    const context = events.addRecord({
+      shardId,
+      sequenceNumber,
+      positionPrefix: prefix,
+      orderingKey,
+    });
     for (let i = 0; i < starts.length; i++) {
       const start = starts[i]!;
       const end = ends[i]!;
-      let event: TelemetryEvent;
+      let fields: TelemetryFields | undefined;
       let problem: { reason: string; message: string } | undefined;
       try {
-        event = decodeTelemetryEventAt(buf, start, end);
-        problem = eventProblem(event);
+        fields = readTelemetryFieldsAt(buf, start, end);
+        problem = eventProblem(fields);
       } catch (error) {
         problem = decodeProblem(error);
       }
@@ -123,16 +129,7 @@ export function decodeBatch(
         });
         continue;
       }
-      events.push({
-        event: event!,
-        shardId,
-        partitionKey: partitionKeys[i]!,
-        orderingKey,
-        positionPrefix: prefix,
-        subSequence: i,
-        sequenceNumber,
-        idHash: eventIdHash(event!.eventId),
-      });
+      events.push(context, i, fields!, partitionKeys[i]!, eventIdHash(fields!.eventId));
     }
   }
   return { events, poison, sequenceNumbers };
@@ -144,7 +141,7 @@ function decodeProblem(error: unknown): { reason: string; message: string } {
 }
 
 /** Why a decoded event cannot be windowed, or undefined when it can. */
-function eventProblem(event: TelemetryEvent): { reason: string; message: string } | undefined {
+function eventProblem(event: TelemetryFields): { reason: string; message: string } | undefined {
   if (!Number.isFinite(event.value)) {
     return {
       reason: POISON_REASONS.nonFiniteValue,

@@ -70,11 +70,12 @@ export function createProcessorHandler(config: ProcessorConfig): ProcessorHandle
     for (const result of results) {
       if (result.status === 'failed') {
         logPartFailure(result.plan.key, result.error);
-        for (const e of result.plan.events) failed.add(e.sequenceNumber);
+        const { columns, indices } = result.plan;
+        for (const i of indices) failed.add(columns.contextOf(i).sequenceNumber);
         continue;
       }
       for (const l of result.late)
-        late.push(lateReportOf(l, result.plan.key, shardTimes.timeOf(result.plan.key.shardId)));
+        late.push(lateReportOf(l, result.plan, shardTimes.timeOf(result.plan.key.shardId)));
     }
     if (late.length > 0) {
       for (const r of await resolved.lateEventSink.sendLate(late)) failed.add(r.sequenceNumber);

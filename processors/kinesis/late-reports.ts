@@ -1,12 +1,14 @@
 /** Late events as the messages of the late-events side output. */
 
 import type { LateEvent, ShardTime } from '../engine/absorb.ts';
-import type { PartKey } from '../engine/batch-plan.ts';
+import type { PartPlan } from '../engine/batch-plan.ts';
 import type { LateEventReport } from '../sinks/types.ts';
 
 /** The report of one late event for one window. */
-export function lateReportOf(late: LateEvent, key: PartKey, time: ShardTime): LateEventReport {
-  const { event } = late.decoded;
+export function lateReportOf(late: LateEvent, plan: PartPlan, time: ShardTime): LateEventReport {
+  const { key, columns } = plan;
+  const event = columns.event(late.index);
+  const context = columns.contextOf(late.index);
   return {
     reason: late.reason,
     eventId: event.eventId,
@@ -18,8 +20,8 @@ export function lateReportOf(late: LateEvent, key: PartKey, time: ShardTime): La
     windowStart: key.windowStart,
     windowEnd: key.windowEnd,
     watermarkMillis: time.watermarkMillis,
-    shardId: late.decoded.shardId,
-    sequenceNumber: late.decoded.sequenceNumber,
-    partitionKey: late.decoded.partitionKey,
+    shardId: context.shardId,
+    sequenceNumber: context.sequenceNumber,
+    partitionKey: columns.partitionKeys[late.index]!,
   };
 }

@@ -12,7 +12,7 @@
 
 import { BatchGetItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import type { ShardTime } from '../engine/absorb.ts';
-import type { DecodedEvent } from '../engine/batch-plan.ts';
+import type { EventColumns, RecordContext } from '../engine/event-columns.ts';
 import { isConditionalCheckFailed } from '../store/errors.ts';
 import { SHARDS_PK } from '../store/keys.ts';
 import type { PartStoreOptions } from '../store/part-store.ts';
@@ -31,10 +31,10 @@ const NO_TIME: ShardTime = {
 /** Reads the shard state of every shard in the batch (usually one). */
 export async function loadShardTimes(
   store: PartStoreOptions,
-  events: readonly DecodedEvent[],
+  events: EventColumns,
   allowedLatenessMillis: number,
 ): Promise<ShardTimes> {
-  const shardIds = [...new Set(events.map((e) => e.shardId))];
+  const shardIds = [...new Set(contextsWithEvents(events).map((c) => c.shardId))];
   const times = new Map<string, ShardTime>();
   if (shardIds.length > 0) {
     const response = await store.client.send(
@@ -70,12 +70,27 @@ export function settledMaxEventTimes(
     firstFailed < 0 ? batch.sequenceNumbers : batch.sequenceNumbers.slice(0, firstFailed),
   );
   const max = new Map<string, number>();
-  for (const e of batch.events) {
-    if (!settled.has(e.sequenceNumber)) continue;
-    const t = max.get(e.shardId);
-    if (t === undefined || e.event.timestamp > t) max.set(e.shardId, e.event.timestamp);
+  const { events } = batch;
+  const { records, timestamps, recordContexts } = events;
+  for (let i = 0; i < events.length; i++) {
+    const context = recordContexts[records[i]!]!;
+    if (!settled.has(context.sequenceNumber)) continue;
+    const t = max.get(context.shardId);
+    if (t === undefined || timestamps[i]! > t) max.set(context.shardId, timestamps[i]!);
   }
   return max;
+}
+
+/** The record contexts that hold at least one valid event, in order. */
+function contextsWithEvents(events: EventColumns): RecordContext[] {
+  const used: RecordContext[] = [];
+  let last = -1;
+  for (let i = 0; i < events.length; i++) {
+    const record = events.records[i]!;
+    if (record !== last) used.push(events.recordContexts[record]!);
+    last = record;
+  }
+  return used;
 }
 
 /**

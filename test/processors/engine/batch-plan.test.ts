@@ -1,36 +1,46 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import {
-  type DecodedEvent,
-  type PartPlan,
-  planBatch,
-} from '../../../processors/engine/batch-plan.ts';
+import { type PartPlan, planBatch } from '../../../processors/engine/batch-plan.ts';
+import { EventColumns } from '../../../processors/engine/event-columns.ts';
 import { assignWindows, type WindowSpec } from '../../../processors/windows/window.ts';
 
-function decoded(i: number, source: string, metric: string, pk: string, shard: string, t: number) {
-  return {
-    event: { eventId: `e${i}`, source, metric, value: i, timestamp: t },
-    shardId: shard,
-    partitionKey: pk,
-    orderingKey: pk,
-    positionPrefix: 'p.',
-    subSequence: i,
-    sequenceNumber: '1',
-    idHash: i,
-  } satisfies DecodedEvent;
+type Raw = readonly [source: string, metric: string, pk: string, shard: string, t: number];
+
+function columnsOf(raw: readonly Raw[]): EventColumns {
+  const columns = new EventColumns();
+  const shards = new Map<string, number>();
+  raw.forEach(([source, metric, pk, shard, t], i) => {
+    let record = shards.get(shard) ?? -1;
+    if (record < 0) {
+      record = columns.addRecord({
+        shardId: shard,
+        sequenceNumber: '1',
+        positionPrefix: 'p.',
+        orderingKey: pk,
+      });
+      shards.set(shard, record);
+    }
+    columns.push(record, i, { eventId: `e${i}`, source, metric, value: i, timestamp: t }, pk, i);
+  });
+  return columns;
 }
 
 /** The definition: one part per (shard, key, source, metric, size, start), in first-seen order. */
-function reference(events: readonly DecodedEvent[], specs: readonly WindowSpec[]): PartPlan[] {
+function reference(columns: EventColumns, specs: readonly WindowSpec[]): PartPlan[] {
   const plans = new Map<string, PartPlan>();
-  for (const e of events) {
+  for (let i = 0; i < columns.length; i++) {
+    const e = {
+      ...columns.event(i),
+      shardId: columns.contextOf(i).shardId,
+      partitionKey: columns.partitionKeys[i]!,
+    };
     for (const spec of specs) {
-      for (const w of assignWindows(e.event.timestamp, spec)) {
+      for (const w of assignWindows(e.timestamp, spec)) {
         const id = JSON.stringify([
           e.shardId,
           e.partitionKey,
-          e.event.source,
-          e.event.metric,
+          e.source,
+          e.metric,
           spec.sizeMillis,
           w.start,
         ]);
@@ -38,19 +48,20 @@ function reference(events: readonly DecodedEvent[], specs: readonly WindowSpec[]
         if (plan === undefined) {
           plan = {
             key: {
-              source: e.event.source,
-              metric: e.event.metric,
+              source: e.source,
+              metric: e.metric,
               windowSizeMillis: spec.sizeMillis,
               windowStart: w.start,
               windowEnd: w.end,
               shardId: e.shardId,
               partitionKey: e.partitionKey,
             },
-            events: [],
+            columns,
+            indices: [],
           };
           plans.set(id, plan);
         }
-        plan.events.push(e);
+        plan.indices.push(i);
       }
     }
   }
@@ -90,15 +101,15 @@ describe('planBatch', () => {
         }),
         (raw, specs) => {
           // arrange
-          const events = raw.map(([s, m, k, shard, t], i) => decoded(i, s, m, s + k, shard, t));
+          const columns = columnsOf(raw.map(([s, m, k, shard, t]) => [s, m, s + k, shard, t]));
           // act / assert
-          expect(planBatch(events, specs)).toEqual(reference(events, specs));
+          expect(planBatch(columns, specs)).toEqual(reference(columns, specs));
         },
       ),
     );
   });
 
   it('makes no plans without window specs', () => {
-    expect(planBatch([decoded(0, 'a', 'm', 'a', 's', 0)], [])).toEqual([]);
+    expect(planBatch(columnsOf([['a', 'm', 'a', 's', 0]]), [])).toEqual([]);
   });
 });
