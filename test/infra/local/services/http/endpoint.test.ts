@@ -18,13 +18,13 @@ function echoEndpoint(): Promise<LoopbackServer> {
   });
 }
 
-describe('startAwsEndpoint', () => {
-  let server: LoopbackServer;
-  beforeAll(async () => {
-    server = await echoEndpoint();
-  });
-  afterAll(() => server.close());
+let server: LoopbackServer;
+beforeAll(async () => {
+  server = await echoEndpoint();
+});
+afterAll(() => server.close());
 
+describe('startAwsEndpoint', () => {
   it('hands a body of exactly maxBodyBytes to dispatch, with a new request id each time', async () => {
     // act
     const first = await fetch(server.endpoint, { method: 'POST', body: 'x'.repeat(100) });
