@@ -2,23 +2,30 @@
  * In-process ingest throughput: everything a request costs between API Gateway and the Kinesis
  * call (parse, validate, Avro encode, partition, group by shard, KPL aggregate, chunk into
  * PutRecords calls), in records per second, against a bare `JSON.parse` of the same bodies
- * measured in the same run (rounds interleaved, medians compared). Also the heap after the
- * largest accepted request (4 MiB).
+ * measured in the same run (rounds interleaved, medians compared; the median of the per-round
+ * ratios is reported too, steadier on a loaded machine). Also the heap after the largest accepted
+ * request (4 MiB), after a full GC before it.
  *
  * Run: `npx tsx bench/ingest.bench.ts` (about 20 s). Writes `bench/results/ingest.json`.
  */
 
 import { writeFileSync } from 'node:fs';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { KinesisClient } from '@aws-sdk/client-kinesis';
 import { parseBody } from '../ingest/body/parse-body.ts';
 import { resolveIngestConfig } from '../ingest/config.ts';
+import { EncodeArena } from '../ingest/encode-arena.ts';
 import { chunkPutEntries } from '../ingest/kinesis/chunk.ts';
 import { HotKeyTracker } from '../ingest/partition/hot-keys.ts';
 import { PartitionRouter } from '../ingest/partition/shard-map.ts';
 import { planRequest } from '../ingest/pipeline.ts';
-import { type EncodedRecord, planPutEntries } from '../ingest/plan.ts';
+import { type PlanRecord, planPutEntries } from '../ingest/plan.ts';
+import { BYTES_WRITER } from '../ingest/record-writer.ts';
 import { validateTelemetryEvent } from '../ingest/validate.ts';
 import { encodeTelemetryEvent } from '../schemas/codec.ts';
+import { uncheckedTelemetryWriter } from '../schemas/encode-into.ts';
+import type { TelemetryEvent } from '../schemas/types.ts';
 import { evenShardMap, jsonBodies, median } from './ingest-fixtures.ts';
 
 const RECORDS_PER_BODY = 10_000;
@@ -54,20 +61,24 @@ function ingestAll(): number {
   return records;
 }
 
-/** Attribution only: the same path with the Avro encode replaced by a fixed 75-byte buffer. */
+/**
+ * Attribution only: the same path with the Avro encode replaced by copying a fixed 75-byte
+ * buffer (about the size of these records encoded).
+ */
 const FIXED = Buffer.alloc(75, 1);
 function ingestAllWithoutEncode(): number {
   let records = 0;
   for (const body of BODIES) {
     const values = JSON.parse(body) as unknown[];
-    const encoded: EncodedRecord[] = [];
+    const accepted: PlanRecord<Uint8Array>[] = [];
     const now = Date.now();
     for (let index = 0; index < values.length; index++) {
       const v = validateTelemetryEvent(values[index], config, now);
       if (v.ok)
-        encoded.push({ index, source: v.event.source, eventId: v.event.eventId, data: FIXED });
+        accepted.push({ index, source: v.event.source, eventId: v.event.eventId, value: FIXED });
     }
-    const plan = planPutEntries(encoded, {
+    const plan = planPutEntries(accepted, {
+      writer: BYTES_WRITER,
       aggregation: true,
       maxAggregatedRecordBytes: config.maxAggregatedRecordBytes,
       subKeys: config.hotKeySubKeys,
@@ -80,9 +91,17 @@ function ingestAllWithoutEncode(): number {
   return records;
 }
 
-/** Attribution only: the codec's encode of the same records, alone. */
-const EVENTS = JSON.parse(BODIES[0]!) as Parameters<typeof encodeTelemetryEvent>[0][];
+/** Attribution only: the path's encoder (unchecked, into an arena) on the same records, alone. */
+const EVENTS = JSON.parse(BODIES[0]!) as TelemetryEvent[];
+const writer = uncheckedTelemetryWriter();
 function encodeOnly(): number {
+  const arena = new EncodeArena({ writer, expectedRecords: EVENTS.length });
+  for (const event of EVENTS) sink += arena.encode(event).length;
+  return EVENTS.length;
+}
+
+/** Reference: the checked codec (`isValid`, then a fresh Buffer per record), alone. */
+function checkedEncodeOnly(): number {
   for (const event of EVENTS) sink += encodeTelemetryEvent(event).length;
   return EVENTS.length;
 }
@@ -106,25 +125,32 @@ for (let i = 0; i < 3; i++) {
 }
 const ingestRates: number[] = [];
 const parseRates: number[] = [];
+const roundRatios: number[] = [];
 const withoutEncodeRates: number[] = [];
 const encodeRates: number[] = [];
+const checkedEncodeRates: number[] = [];
 for (let round = 0; round < ROUNDS; round++) {
   parseRates.push(rate(parseAll));
   ingestRates.push(rate(ingestAll));
+  roundRatios.push(ingestRates[round]! / parseRates[round]!);
   withoutEncodeRates.push(rate(ingestAllWithoutEncode));
   encodeRates.push(rate(encodeOnly));
+  checkedEncodeRates.push(rate(checkedEncodeOnly));
 }
 
 // The largest accepted request: as many records as fit in maxBodyBytes.
 const bytesPerRecord = BODIES[0]!.length / RECORDS_PER_BODY;
 const largest = jsonBodies(1, Math.floor(config.maxBodyBytes / (bytesPerRecord + 1)))[0]!;
-global.gc?.();
+// A full collection first, so the numbers are this request's and not earlier garbage.
+setFlagsFromString('--expose-gc');
+(runInNewContext('gc') as () => void)();
 const heapBefore = process.memoryUsage().heapUsed;
 const parsedLargest = parseBody('json', largest, false, config);
 if (!parsedLargest.ok) throw new Error(parsedLargest.message);
 const largestPlan = planRequest(parsedLargest, config, { router, hotKeys }, Date.now());
 const calls = chunkPutEntries(largestPlan.entries);
-const heapAfter = process.memoryUsage().heapUsed;
+const memoryAfter = process.memoryUsage();
+const heapAfter = memoryAfter.heapUsed;
 
 const result = {
   date: new Date().toISOString(),
@@ -137,8 +163,10 @@ const result = {
     jsonParse: Math.round(median(parseRates)),
   },
   ratioIngestOverJsonParse: median(ingestRates) / median(parseRates),
+  medianOfRoundRatios: median(roundRatios),
   attribution: {
     avroEncodeAloneRecordsPerSecond: Math.round(median(encodeRates)),
+    checkedCodecEncodeAloneRecordsPerSecond: Math.round(median(checkedEncodeRates)),
     ingestPathWithoutAvroEncodeRecordsPerSecond: Math.round(median(withoutEncodeRates)),
     ratioWithoutAvroEncodeOverJsonParse: median(withoutEncodeRates) / median(parseRates),
   },
@@ -149,6 +177,8 @@ const result = {
     putRecordsCalls: calls.length,
     heapUsedMB: Math.round(heapAfter / 1e6),
     heapGrowthMB: Math.round((heapAfter - heapBefore) / 1e6),
+    /** Buffers (the body's records encoded, the aggregated records) live outside the JS heap. */
+    arrayBuffersMB: Math.round(memoryAfter.arrayBuffers / 1e6),
   },
   sink,
 };

@@ -1,21 +1,20 @@
 /**
  * One request's encoded records, written back to back into a few large buffers and handed out
  * as views. Per record that saves what a standalone Buffer costs: an allocation, a copy out of
- * a scratch buffer, and the garbage (about a third of the ingest path's time went there).
+ * a scratch buffer, and the garbage. Used for the records sent plain (aggregation off, or a
+ * record too large to aggregate); aggregated records are written into the aggregator instead.
  */
 
-import { type UncheckedTelemetryWriter, uncheckedTelemetryWriter } from '../schemas/encode-into.ts';
-import type { TelemetryEvent } from '../schemas/types.ts';
+import type { RecordWriter } from './record-writer.ts';
 
 /** Options of {@link EncodeArena}. */
-export interface EncodeArenaOptions {
+export interface EncodeArenaOptions<T> {
+  readonly writer: RecordWriter<T>;
   /**
    * How many records the request holds, to size the first buffer so a small request does not
    * reserve a large one. @default 1
    */
   readonly expectedRecords?: number;
-  /** @default the default codec's unchecked `TelemetryEvent` writer */
-  readonly writer?: UncheckedTelemetryWriter;
 }
 
 /** Bytes reserved per expected record: a 150-byte JSON record encodes to about 75. */
@@ -28,23 +27,23 @@ const MIN_BUFFER_BYTES = 1024;
 const MAX_BUFFER_BYTES = 1024 * 1024;
 
 /**
- * Bump allocator for a request's Avro records. The views stay valid as long as anything refers
- * to them; the buffers are freed with the last view.
+ * Bump allocator for a request's encoded records. The views stay valid as long as anything
+ * refers to them; the buffers are freed with the last view.
  *
  * @example
  * ```ts
- * const arena = new EncodeArena({ expectedRecords: values.length });
+ * const arena = new EncodeArena({ writer: uncheckedTelemetryWriter(), expectedRecords: n });
  * const data = arena.encode(validatedEvent); // a view into the arena
  * ```
  */
-export class EncodeArena {
-  readonly #writer: UncheckedTelemetryWriter;
+export class EncodeArena<T> {
+  readonly #writer: RecordWriter<T>;
   readonly #bufferBytes: number;
   #buffer: Buffer;
   #offset = 0;
 
-  constructor(options: EncodeArenaOptions = {}) {
-    this.#writer = options.writer ?? defaultWriter;
+  constructor(options: EncodeArenaOptions<T>) {
+    this.#writer = options.writer;
     const expected = Math.max(1, options.expectedRecords ?? 1);
     this.#bufferBytes = Math.min(
       MAX_BUFFER_BYTES,
@@ -53,23 +52,18 @@ export class EncodeArena {
     this.#buffer = Buffer.allocUnsafe(this.#bufferBytes);
   }
 
-  /**
-   * Encodes an event that `validateTelemetryEvent` accepted (which implies the Avro schema
-   * check, see validate.ts) and returns its bytes.
-   */
-  encode(event: TelemetryEvent): Buffer {
+  /** Writes `value` with the arena's writer and returns its bytes. */
+  encode(value: T): Buffer {
     let start = this.#offset;
-    let end = this.#writer.writeInto(event, this.#buffer, start);
+    let end = this.#writer.writeInto(value, this.#buffer, start);
     if (end < 0) {
       // Does not fit the rest of this buffer: start a new one, large enough for the record.
       this.#buffer = Buffer.allocUnsafe(Math.max(this.#bufferBytes, -end));
       start = 0;
-      end = this.#writer.writeInto(event, this.#buffer, 0);
+      end = this.#writer.writeInto(value, this.#buffer, 0);
       if (end < 0) throw new RangeError(`EncodeArena: ${-end} bytes short after resizing`);
     }
     this.#offset = end;
     return this.#buffer.subarray(start, end);
   }
 }
-
-const defaultWriter = uncheckedTelemetryWriter();

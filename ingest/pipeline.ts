@@ -4,6 +4,7 @@
  * and the benchmark measures exactly this function.
  */
 
+import { uncheckedTelemetryWriter } from '../schemas/encode-into.ts';
 import type { ParsedRecords } from './body/parse-body.ts';
 import type { RecordVerdict } from './http/response.ts';
 import type { HotKeyTracker } from './partition/hot-keys.ts';
@@ -26,6 +27,9 @@ export interface RequestPlan {
   readonly rejected: RecordVerdict[];
 }
 
+/** The newest `TelemetryEvent` version, unchecked: `prepareRecords` validated every record. */
+const writer = uncheckedTelemetryWriter();
+
 /** Plans a request's Kinesis entries from its parsed records. */
 export function planRequest(
   parsed: ParsedRecords,
@@ -34,8 +38,9 @@ export function planRequest(
   nowMillis: number,
 ): RequestPlan {
   const prepared = prepareRecords(parsed.values, parsed.unreadable, settings, nowMillis);
-  if (prepared.encoded.length === 0) return { entries: [], rejected: prepared.rejected };
-  const plan = planPutEntries(prepared.encoded, {
+  if (prepared.accepted.length === 0) return { entries: [], rejected: prepared.rejected };
+  const plan = planPutEntries(prepared.accepted, {
+    writer,
     aggregation: settings.aggregation,
     maxAggregatedRecordBytes: settings.maxAggregatedRecordBytes,
     subKeys: settings.hotKeySubKeys,

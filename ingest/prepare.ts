@@ -1,30 +1,27 @@
 /**
- * From candidate records to encoded ones: validate each, encode it as an Avro single-object
- * record, and count records per source (for hot-key detection). Pure apart from the codec.
+ * From candidate records to accepted ones: validate each, and count records per source (for
+ * hot-key detection). Pure.
  *
- * Records are encoded without the codec's own schema check: `validateTelemetryEvent` accepting
- * a record implies avsc's `isValid` for it (the argument is in validate.ts, a property test
- * holds it), so checking twice would only cost time.
+ * Accepted records are encoded later, in place, without the codec's own schema check:
+ * `validateTelemetryEvent` accepting a record implies avsc's `isValid` for it (the argument is
+ * in validate.ts, a property test holds it), so checking twice would only cost time.
  */
 
-import { encodeTelemetryEvent } from '../schemas/codec.ts';
-import { SchemaEncodeError } from '../schemas/errors.ts';
 import type { TelemetryEvent } from '../schemas/types.ts';
-import { EncodeArena } from './encode-arena.ts';
 import type { RecordVerdict } from './http/response.ts';
-import type { EncodedRecord } from './plan.ts';
+import type { PlanRecord } from './plan.ts';
 import { type ValidationLimits, validateTelemetryEvent } from './validate.ts';
 
 /** Records ready for planning, and the ones refused. */
 export interface Prepared {
-  readonly encoded: EncodedRecord[];
+  readonly accepted: PlanRecord<TelemetryEvent>[];
   readonly rejected: RecordVerdict[];
   /** Valid records per source. */
   readonly sourceCounts: Map<string, number>;
 }
 
 /**
- * Validates and encodes every candidate.
+ * Validates every candidate.
  *
  * @param values candidates by request position (from `parseBody`)
  * @param unreadable reasons for the positions that could not be parsed
@@ -35,10 +32,9 @@ export function prepareRecords(
   limits: ValidationLimits,
   nowMillis: number,
 ): Prepared {
-  const encoded: EncodedRecord[] = [];
+  const accepted: PlanRecord<TelemetryEvent>[] = [];
   const rejected: RecordVerdict[] = [];
   const sourceCounts = new Map<string, number>();
-  const arena = new EncodeArena({ expectedRecords: values.length });
   for (let index = 0; index < values.length; index++) {
     if (unreadable.size > 0) {
       const reason = unreadable.get(index);
@@ -53,29 +49,8 @@ export function prepareRecords(
       continue;
     }
     const event = verdict.event;
-    let data: Buffer;
-    try {
-      data = arena.encode(event);
-    } catch (error) {
-      // Unreachable while validate.ts implies the schema check; should the two drift apart, the
-      // record is refused with the schema's own verdict rather than failing the request.
-      rejected.push({ index, reason: schemaMismatch(event, error) });
-      continue;
-    }
-    encoded.push({ index, source: event.source, eventId: event.eventId, data });
+    accepted.push({ index, source: event.source, eventId: event.eventId, value: event });
     sourceCounts.set(event.source, (sourceCounts.get(event.source) ?? 0) + 1);
   }
-  return { encoded, rejected, sourceCounts };
-}
-
-/** The checked codec's reason for refusing `event`; rethrows `cause` when it has none. */
-function schemaMismatch(event: TelemetryEvent, cause: unknown): string {
-  try {
-    encodeTelemetryEvent(event);
-  } catch (error) {
-    if (error instanceof SchemaEncodeError) {
-      return `record does not match the TelemetryEvent schema: ${error.paths.join(', ')}`;
-    }
-  }
-  throw cause;
+  return { accepted, rejected, sourceCounts };
 }

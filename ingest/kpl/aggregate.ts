@@ -1,11 +1,16 @@
 /**
  * KPL aggregation: many user records packed into one Kinesis record, byte for byte what awslabs'
  * `aws-kinesis-agg` writes for the same records (a test checks it), but with exact sizes in UTF-8
- * bytes (the library counts partition keys in UTF-16 units) and without protobufjs: records are
- * kept as references and written once, into one buffer of the exact final size.
+ * bytes (the library counts partition keys in UTF-16 units) and without protobufjs.
+ *
+ * Each user record is written, framing and data, into a record area the aggregator keeps
+ * (reused after each build); a `RecordWriter` can encode straight into it, so an Avro record is
+ * written once and copied once, with the whole area, when the aggregated record is built behind
+ * its key tables. No per-record Buffer, array entry or object.
  */
 
 import { hash } from 'node:crypto';
+import { BYTES_WRITER, type RecordWriter } from '../record-writer.ts';
 import {
   KPL_CHECKSUM_BYTES,
   KPL_MAGIC,
@@ -38,6 +43,19 @@ export interface KplAggregatorOptions {
   readonly maxRecordBytes: number;
 }
 
+/** First size of the record area; it doubles as needed, up to about `maxRecordBytes`. */
+const INITIAL_AREA_BYTES = 4096;
+
+// Local copies of the format constants: they are read per user record, and under a CommonJS-style
+// loader (tsx, vitest) every read of an imported binding is a getter call.
+const OVERHEAD = KPL_OVERHEAD_BYTES;
+const TAG_RECORDS = TAG.records;
+const TAG_PK_INDEX = TAG.partitionKeyIndex;
+const TAG_EHK_INDEX = TAG.explicitHashKeyIndex;
+const TAG_DATA = TAG.data;
+const sizeOfVarint = varintSize;
+const putVarint = writeVarint;
+
 /**
  * Accumulates user records for one destination (one shard) and builds the aggregated record.
  *
@@ -45,6 +63,7 @@ export interface KplAggregatorOptions {
  * ```ts
  * const agg = new KplAggregator({ maxRecordBytes: 64 * 1024 });
  * if (!agg.tryAdd('sensor-1', bytes)) { emit(agg.build()); agg.tryAdd('sensor-1', bytes); }
+ * // or encode in place: agg.tryAddWith('sensor-1', uncheckedTelemetryWriter(), event)
  * ```
  */
 export class KplAggregator {
@@ -54,10 +73,13 @@ export class KplAggregator {
   #pkBytes: number[] = [];
   #ehkIndex = new Map<string, number>();
   #ehkTable: string[] = [];
-  #recordPk: number[] = [];
-  #recordEhk: number[] = [];
-  #recordData: Uint8Array[] = [];
-  #recordInner: number[] = [];
+  /** The `records` fields of the protobuf message, one after the other. */
+  #area: Buffer = Buffer.allocUnsafe(INITIAL_AREA_BYTES);
+  #areaBytes = 0;
+  #count = 0;
+  /** Where the first user record's data lies in the area, to send it alone. */
+  #firstStart = 0;
+  #firstEnd = 0;
   /** Size of the protobuf message so far. */
   #protoBytes = 0;
 
@@ -67,13 +89,13 @@ export class KplAggregator {
 
   /** Number of user records held. */
   get count(): number {
-    return this.#recordData.length;
+    return this.#count;
   }
 
   /** Size the built record would have now (data plus Kinesis partition key), 0 when empty. */
   get sizeBytes(): number {
-    if (this.#recordData.length === 0) return 0;
-    return KPL_OVERHEAD_BYTES + this.#protoBytes + this.#pkBytes[0]!;
+    if (this.#count === 0) return 0;
+    return OVERHEAD + this.#protoBytes + this.#pkBytes[0]!;
   }
 
   /**
@@ -89,48 +111,94 @@ export class KplAggregator {
     explicitHashKey?: string,
     partitionKeyBytes?: number,
   ): boolean {
+    return this.tryAddWith(partitionKey, BYTES_WRITER, data, explicitHashKey, partitionKeyBytes);
+  }
+
+  /**
+   * {@link tryAdd} of the bytes `writer` writes for `value`, written in place. A refused record
+   * leaves the aggregator as it was (its bytes were written past the records held).
+   */
+  tryAddWith<T>(
+    partitionKey: string,
+    writer: RecordWriter<T>,
+    value: T,
+    explicitHashKey?: string,
+    partitionKeyBytes?: number,
+  ): boolean {
     const knownPk = this.#pkIndex.get(partitionKey);
     const pkIndex = knownPk ?? this.#pkTable.length;
-    let growth = 0;
+    let tables = 0;
     let pkBytes = 0;
     if (knownPk === undefined) {
       pkBytes = partitionKeyBytes ?? Buffer.byteLength(partitionKey, 'utf8');
-      growth += 1 + varintSize(pkBytes) + pkBytes;
+      tables += 1 + sizeOfVarint(pkBytes) + pkBytes;
     }
     let ehkIndex = -1;
-    let newEhk = false;
     if (explicitHashKey !== undefined) {
       const knownEhk = this.#ehkIndex.get(explicitHashKey);
       ehkIndex = knownEhk ?? this.#ehkTable.length;
-      if (knownEhk === undefined) {
-        newEhk = true;
-        // Decimal digits only: one byte each.
-        growth += 1 + varintSize(explicitHashKey.length) + explicitHashKey.length;
-      }
+      // Decimal digits only: one byte each.
+      if (knownEhk === undefined)
+        tables += 1 + sizeOfVarint(explicitHashKey.length) + explicitHashKey.length;
     }
-    let inner = 1 + varintSize(pkIndex) + 1 + varintSize(data.length) + data.length;
-    if (ehkIndex >= 0) inner += 1 + varintSize(ehkIndex);
-    growth += 1 + varintSize(inner) + inner;
-
-    const firstPkBytes = this.#recordData.length === 0 ? pkBytes : this.#pkBytes[0]!;
-    if (KPL_OVERHEAD_BYTES + this.#protoBytes + growth + firstPkBytes > this.#maxRecordBytes) {
-      return false;
+    // The Record fields before the data's length: partition key index, explicit hash key index.
+    const indexes = 2 + sizeOfVarint(pkIndex) + (ehkIndex >= 0 ? 1 + sizeOfVarint(ehkIndex) : 0);
+    // Write the data first, after the shortest framing (one-byte lengths); move it if longer.
+    const start = this.#areaBytes;
+    const guess = 1 + 1 + indexes + 1;
+    let end = writer.writeInto(value, this.#area, start + guess);
+    if (end < 0) {
+      this.#grow(start + guess - end, start);
+      end = writer.writeInto(value, this.#area, start + guess);
+      if (end < 0) throw new RangeError(`KplAggregator: ${-end} bytes short after growing`);
+    }
+    const dataBytes = end - start - guess;
+    const dataLengthBytes = sizeOfVarint(dataBytes);
+    const inner = indexes + dataLengthBytes + dataBytes;
+    const framing = 1 + sizeOfVarint(inner) + indexes + dataLengthBytes;
+    const growth = tables + framing + dataBytes;
+    const firstPkBytes = this.#count === 0 ? pkBytes : this.#pkBytes[0]!;
+    if (OVERHEAD + this.#protoBytes + growth + firstPkBytes > this.#maxRecordBytes) return false;
+    if (framing !== guess) {
+      if (start + framing + dataBytes > this.#area.length)
+        this.#grow(start + framing + dataBytes, end);
+      this.#area.copyWithin(start + framing, start + guess, end);
+    }
+    const area = this.#area;
+    let o = start;
+    area[o++] = TAG_RECORDS;
+    o = putVarint(area, o, inner);
+    area[o++] = TAG_PK_INDEX;
+    o = putVarint(area, o, pkIndex);
+    if (ehkIndex >= 0) {
+      area[o++] = TAG_EHK_INDEX;
+      o = putVarint(area, o, ehkIndex);
+    }
+    area[o++] = TAG_DATA;
+    o = putVarint(area, o, dataBytes);
+    if (this.#count === 0) {
+      this.#firstStart = o;
+      this.#firstEnd = o + dataBytes;
     }
     if (knownPk === undefined) {
       this.#pkIndex.set(partitionKey, pkIndex);
       this.#pkTable.push(partitionKey);
       this.#pkBytes.push(pkBytes);
     }
-    if (explicitHashKey !== undefined && newEhk) {
+    if (explicitHashKey !== undefined && ehkIndex === this.#ehkTable.length) {
       this.#ehkIndex.set(explicitHashKey, ehkIndex);
       this.#ehkTable.push(explicitHashKey);
     }
-    this.#recordPk.push(pkIndex);
-    this.#recordEhk.push(ehkIndex);
-    this.#recordData.push(data);
-    this.#recordInner.push(inner);
+    this.#areaBytes = o + dataBytes;
+    this.#count++;
     this.#protoBytes += growth;
     return true;
+  }
+
+  /** A copy of the first user record's data (what to send when it stays alone). */
+  firstData(): Buffer {
+    if (this.#count === 0) throw new RangeError('KplAggregator.firstData: no user records');
+    return Buffer.from(this.#area.subarray(this.#firstStart, this.#firstEnd));
   }
 
   /**
@@ -138,38 +206,22 @@ export class KplAggregator {
    * @param explicitHashKey Kinesis-level explicit hash key to route the record with.
    */
   build(explicitHashKey?: string): AggregatedRecord {
-    const count = this.#recordData.length;
+    const count = this.#count;
     if (count === 0) throw new RangeError('KplAggregator.build: no user records were added');
-    const protoBytes = this.#protoBytes;
-    const out = Buffer.allocUnsafe(KPL_OVERHEAD_BYTES + protoBytes);
+    const out = Buffer.allocUnsafe(OVERHEAD + this.#protoBytes);
     out.set(KPL_MAGIC, 0);
     let o = KPL_MAGIC.length;
     for (let i = 0; i < this.#pkTable.length; i++) {
       out[o++] = TAG.partitionKeyTable;
-      o = writeVarint(out, o, this.#pkBytes[i]!);
+      o = putVarint(out, o, this.#pkBytes[i]!);
       o += out.write(this.#pkTable[i]!, o, 'utf8');
     }
     for (const ehk of this.#ehkTable) {
       out[o++] = TAG.explicitHashKeyTable;
-      o = writeVarint(out, o, ehk.length);
+      o = putVarint(out, o, ehk.length);
       o += out.write(ehk, o, 'latin1');
     }
-    for (let i = 0; i < count; i++) {
-      const data = this.#recordData[i]!;
-      out[o++] = TAG.records;
-      o = writeVarint(out, o, this.#recordInner[i]!);
-      out[o++] = TAG.partitionKeyIndex;
-      o = writeVarint(out, o, this.#recordPk[i]!);
-      const ehk = this.#recordEhk[i]!;
-      if (ehk >= 0) {
-        out[o++] = TAG.explicitHashKeyIndex;
-        o = writeVarint(out, o, ehk);
-      }
-      out[o++] = TAG.data;
-      o = writeVarint(out, o, data.length);
-      out.set(data, o);
-      o += data.length;
-    }
+    o += this.#area.copy(out, o, 0, this.#areaBytes);
     const digest = hash('md5', out.subarray(KPL_MAGIC.length, o), 'buffer') as unknown as Buffer;
     out.set(digest, o);
     if (o + KPL_CHECKSUM_BYTES !== out.length) {
@@ -195,16 +247,22 @@ export class KplAggregator {
     this.#reset();
   }
 
+  /** Makes the area at least `bytes` long, keeping its first `keep` bytes. */
+  #grow(bytes: number, keep: number): void {
+    const area = Buffer.allocUnsafe(Math.max(bytes, 2 * this.#area.length));
+    this.#area.copy(area, 0, 0, keep);
+    this.#area = area;
+  }
+
   #reset(): void {
     this.#pkIndex = new Map();
     this.#pkTable = [];
     this.#pkBytes = [];
     this.#ehkIndex = new Map();
     this.#ehkTable = [];
-    this.#recordPk = [];
-    this.#recordEhk = [];
-    this.#recordData = [];
-    this.#recordInner = [];
+    // The area is kept: the next record starts over at its beginning.
+    this.#areaBytes = 0;
+    this.#count = 0;
     this.#protoBytes = 0;
   }
 }

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { KINESIS } from '../../infra/limits.ts';
 import { deaggregate } from '../../ingest/kpl/deaggregate.ts';
 import { PartitionRouter, partitionKeyHash, ShardMap } from '../../ingest/partition/shard-map.ts';
-import { type EncodedRecord, planPutEntries } from '../../ingest/plan.ts';
+import { type PlanRecord, planPutEntries } from '../../ingest/plan.ts';
+import { BYTES_WRITER } from '../../ingest/record-writer.ts';
 
 const space = 2n ** 128n;
 const fourShards = ShardMap.fromShards(
@@ -16,14 +17,15 @@ const fourShards = ShardMap.fromShards(
   })),
 );
 
-const record = (index: number, source: string, size = 60): EncodedRecord => ({
+const record = (index: number, source: string, size = 60): PlanRecord<Uint8Array> => ({
   index,
   source,
   eventId: `e${index}`,
-  data: Buffer.alloc(size, index & 0xff),
+  value: Buffer.alloc(size, index & 0xff),
 });
 
 const base = {
+  writer: BYTES_WRITER,
   aggregation: true,
   maxAggregatedRecordBytes: 64 * 1024,
   subKeys: 4,
@@ -115,7 +117,7 @@ describe('planPutEntries', () => {
     const router = new PartitionRouter(fourShards);
     const { entries } = planPutEntries([record(0, 'only')], { ...base, router });
     expect(entries).toHaveLength(1);
-    expect(entries[0]!.data).toEqual(record(0, 'only').data);
+    expect(entries[0]!.data).toEqual(record(0, 'only').value);
   });
 
   it('groups by partition key when no shard map is known', () => {

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { EncodeArena } from '../../ingest/encode-arena.ts';
 import { type ValidationLimits, validateTelemetryEvent } from '../../ingest/validate.ts';
 import { decodeTelemetryEvent, defaultCodec, encodeTelemetryEvent } from '../../schemas/codec.ts';
-import { MAX_EXACT_LONG } from '../../schemas/encode-into.ts';
+import { MAX_EXACT_LONG, uncheckedTelemetryWriter } from '../../schemas/encode-into.ts';
 import type { TelemetryEvent } from '../../schemas/types.ts';
 
 // Ingest encodes accepted records without avsc's isValid: this is the proof obligation.
@@ -134,7 +134,7 @@ describe('validateTelemetryEvent against the Avro schemas', () => {
         const verdict = validateTelemetryEvent(input, l, nowMillis);
         if (!verdict.ok) return;
         // A tiny arena so most records also take the new-buffer path.
-        const arena = new EncodeArena({ expectedRecords: 1 });
+        const arena = new EncodeArena({ writer: uncheckedTelemetryWriter(), expectedRecords: 1 });
         const first = Buffer.from(arena.encode(verdict.event));
         const second = arena.encode(verdict.event);
         const checked = encodeTelemetryEvent(verdict.event);

@@ -23,8 +23,12 @@ const text = fc.oneof(
   fc.string({ minLength: 60, maxLength: 140 }),
   fc.string({ unit: 'binary', minLength: 20, maxLength: 70 }),
 );
-/** Every value avsc's isValid takes (NaN included), within the longs avsc writes exactly. */
-const validEvent: fc.Arbitrary<TelemetryEvent> = fc.record(
+/**
+ * Every value avsc's isValid takes (NaN included), within the longs avsc writes exactly. Optional
+ * fields may also be present as undefined (not a `TelemetryEvent` under exact optional types,
+ * but what a hand-built object can hold), hence the cast.
+ */
+const validEvent = fc.record(
   {
     eventId: text,
     source: text,
@@ -42,7 +46,7 @@ const validEvent: fc.Arbitrary<TelemetryEvent> = fc.record(
     unit: fc.oneof(fc.constantFrom(null, undefined), text),
   },
   { requiredKeys: ['eventId', 'source', 'metric', 'value', 'timestamp'] },
-);
+) as fc.Arbitrary<TelemetryEvent>;
 
 describe('uncheckedTelemetryWriter', () => {
   it('writes every published version with the hand-written writer', () => {
