@@ -13,7 +13,6 @@ import {
   GetRecordsCommand,
   GetShardIteratorCommand,
   type KinesisClient,
-  ProvisionedThroughputExceededException,
 } from '@aws-sdk/client-kinesis';
 import type { KinesisStreamRecord } from 'aws-lambda';
 import { KINESIS } from '../../limits.ts';
@@ -39,8 +38,6 @@ export interface ShardWorkerProps {
   readonly settle: Omit<SettleOptions, 'shouldStop'>;
 }
 
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
 /** One lane: records of the partition keys that hash to it, in shard order. */
 interface Lane {
   readonly queue: KinesisStreamRecord[];
@@ -57,7 +54,14 @@ export class ShardWorker {
   #graceful = true;
   #closed = false;
   #lastRead: string | undefined;
-  #wake: (() => void) | undefined;
+  /** Waiters to wake on new work; each removes itself when it wakes, by signal or by timeout. */
+  readonly #waiters = new Set<() => void>();
+  /** Backoff sleeps, cut short when the worker stops. */
+  readonly #stopWaiters = new Set<() => void>();
+  #failures = 0;
+  /** Errors the reader met and retried (an emulator restarting, a destination unreachable). */
+  errors = 0;
+  lastError: unknown;
   readonly done: Promise<void>;
   /** True once the shard has ended (resharding) and every record of it is settled. */
   finished = false;
@@ -78,6 +82,7 @@ export class ShardWorker {
     this.#running = false;
     this.#graceful = graceful;
     this.#notify();
+    for (const wake of [...this.#stopWaiters]) wake();
     return this.done;
   }
 
@@ -96,7 +101,7 @@ export class ShardWorker {
     const { batchSize, parallelizationFactor } = this.#props;
     // Read ahead at most two batches a lane: enough to keep lanes busy, bounded in memory.
     const maxBuffered = batchSize * parallelizationFactor * 2;
-    let iterator = await this.#iterator();
+    let iterator = await this.#retrying('GetShardIterator', () => this.#iterator());
     while (this.#running && iterator) {
       if (this.#tracker.pending >= maxBuffered) {
         await this.#waitForWork(this.#props.pollIntervalMillis);
@@ -111,20 +116,22 @@ export class ShardWorker {
         records = page.Records ?? [];
         iterator = page.NextShardIterator;
       } catch (error) {
-        if (error instanceof ExpiredIteratorException) {
-          iterator = await this.#iterator();
-          continue;
-        }
-        if (error instanceof ProvisionedThroughputExceededException) {
-          await sleep(1_000);
-          continue;
-        }
         if (!this.#running) return;
-        throw error;
+        if (error instanceof ExpiredIteratorException) {
+          iterator = await this.#retrying('GetShardIterator', () => this.#iterator());
+          continue;
+        }
+        // Lambda's poller never gives up on a shard: throttling and transient faults (the SDK
+        // already retried) are waited out, and reading resumes after the last record read.
+        this.#reportError('GetRecords', error);
+        await this.#backoff();
+        iterator = await this.#retrying('GetShardIterator', () => this.#iterator());
+        continue;
       }
+      this.#failures = 0;
       for (const record of records) this.#enqueue(record);
       if (records.length > 0) this.#notify();
-      else if (iterator) await sleep(this.#props.pollIntervalMillis);
+      else if (iterator) await this.#waitForStop(this.#props.pollIntervalMillis);
     }
     if (!iterator) this.#closed = true;
     // A closed shard's last records still need settling before the worker is finished.
@@ -190,10 +197,20 @@ export class ShardWorker {
       }
       const batch = lane.queue.splice(0, batchSize);
       lane.oldestAt = Date.now();
-      const result = await settleBatch(batch, {
-        ...this.#props.settle,
-        shouldStop: () => !this.#running,
-      });
+      let result: Awaited<ReturnType<typeof settleBatch>>;
+      try {
+        result = await settleBatch(batch, {
+          ...this.#props.settle,
+          shouldStop: () => !this.#running,
+        });
+      } catch (error) {
+        // The on-failure destination could not be reached: keep the batch, retry it later.
+        // Nothing is checkpointed, so at worst it is delivered again.
+        this.#reportError('on-failure destination', error);
+        lane.queue.unshift(...batch);
+        await this.#backoff();
+        continue;
+      }
       // An interrupted batch, or any batch after an abrupt stop, is not checkpointed: it is
       // delivered again after a restart, as Lambda would redeliver it.
       if (!result.settled || (!this.#running && !this.#graceful)) return;
@@ -203,25 +220,67 @@ export class ShardWorker {
     }
   }
 
+  /** Runs `call` until it succeeds or the worker stops, backing off between failures. */
+  async #retrying<T>(what: string, call: () => Promise<T>): Promise<T | undefined> {
+    while (this.#running) {
+      try {
+        const value = await call();
+        this.#failures = 0;
+        return value;
+      } catch (error) {
+        if (!this.#running) return undefined;
+        this.#reportError(what, error);
+        await this.#backoff();
+      }
+    }
+    return undefined;
+  }
+
+  /** Full-jitter exponential backoff up to 5 s, cut short by a stop. */
+  #backoff(): Promise<void> {
+    this.#failures += 1;
+    const ceiling = Math.min(5_000, 100 * 2 ** Math.min(this.#failures, 6));
+    return this.#waitForStop(Math.random() * ceiling);
+  }
+
+  #reportError(what: string, error: unknown): void {
+    this.lastError = error;
+    this.errors += 1;
+    // One line per failure streak's first error, then every 20th: visible, not a flood.
+    if (this.#failures % 20 === 0) {
+      console.error(
+        `kinesis event source: ${this.#props.shardId}: ${what} failed; retrying`,
+        error,
+      );
+    }
+  }
+
+  #waitForStop(maxMillis: number): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.#stopWaiters.delete(done);
+        resolve();
+      };
+      const timer = setTimeout(done, Math.max(1, maxMillis));
+      this.#stopWaiters.add(done);
+    });
+  }
+
   #waitForWork(maxMillis: number): Promise<void> {
     return new Promise((resolve) => {
-      const timer = setTimeout(done, Math.max(1, maxMillis));
-      const previous = this.#wake;
-      function done() {
+      const wake = () => {
         clearTimeout(timer);
+        this.#waiters.delete(wake);
         resolve();
-      }
-      this.#wake = () => {
-        previous?.();
-        done();
       };
+      const timer = setTimeout(wake, Math.max(1, maxMillis));
+      this.#waiters.add(wake);
     });
   }
 
   #notify(): void {
-    const wake = this.#wake;
-    this.#wake = undefined;
-    wake?.();
+    for (const wake of [...this.#waiters]) wake();
   }
 }
 

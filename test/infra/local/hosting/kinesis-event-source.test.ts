@@ -239,4 +239,24 @@ describe('KinesisEventSource', () => {
     }
     expect(maxConcurrent).toBeGreaterThan(1);
   });
+
+  it('still delivers after a long idle time on a busy-polling shard', async () => {
+    // Regression: each timed-out wait used to leave a closure behind, and the first record
+    // after a long idle time overflowed the stack waking them all.
+    const streamName = await freshStream();
+    const seen: number[] = [];
+    const esm = source(
+      streamName,
+      async (event) => {
+        for (const r of event.Records) seen.push(numberOf(r.kinesis.data));
+      },
+      { pollIntervalMillis: 1, parallelizationFactor: 10 },
+    );
+    await esm.start();
+    await new Promise((resolve) => setTimeout(resolve, 4_000));
+    await putNumbered({ ...stream, streamName }, 20, (i) => `k${i % 5}`);
+    await waitFor(() => seen.length >= 20, '20 records after idling');
+    await esm.stop();
+    expect(seen.sort((a, b) => a - b)).toEqual(Array.from({ length: 20 }, (_, i) => i));
+  });
 });
