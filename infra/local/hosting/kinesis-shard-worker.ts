@@ -94,7 +94,6 @@ export class ShardWorker {
       this.#notify();
       await Promise.all(lanes);
     }
-    if (this.#closed && this.#tracker.pending === 0) this.finished = true;
   }
 
   async #read(): Promise<void> {
@@ -136,6 +135,10 @@ export class ShardWorker {
     if (!iterator) this.#closed = true;
     // A closed shard's last records still need settling before the worker is finished.
     while (this.#running && this.#tracker.pending > 0) await this.#waitForWork(50);
+    if (this.#closed && this.#tracker.pending === 0) {
+      this.finished = true;
+      this.#notify();
+    }
   }
 
   async #iterator(): Promise<string | undefined> {
@@ -187,6 +190,7 @@ export class ShardWorker {
     const { batchSize, maxBatchingWindowMillis } = this.#props;
     while (this.#running) {
       if (lane.queue.length === 0) {
+        if (this.finished) return;
         await this.#waitForWork(this.#props.pollIntervalMillis);
         continue;
       }

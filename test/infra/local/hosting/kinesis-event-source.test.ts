@@ -1,4 +1,8 @@
-import { CreateStreamCommand, waitUntilStreamExists } from '@aws-sdk/client-kinesis';
+import {
+  CreateStreamCommand,
+  SplitShardCommand,
+  waitUntilStreamExists,
+} from '@aws-sdk/client-kinesis';
 import type { KinesisStreamEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MemoryCheckpointStore } from '../../../../infra/local/hosting/checkpoints.ts';
@@ -258,5 +262,40 @@ describe('KinesisEventSource', () => {
     await waitFor(() => seen.length >= 20, '20 records after idling');
     await esm.stop();
     expect(seen.sort((a, b) => a - b)).toEqual(Array.from({ length: 20 }, (_, i) => i));
+  });
+
+  it('follows a shard split: the children are read after the parent, order per key kept', async () => {
+    const streamName = await freshStream();
+    await putNumbered({ ...stream, streamName }, 50);
+    const seen: number[] = [];
+    const shardsSeen = new Set<string>();
+    const esm = source(
+      streamName,
+      async (event) => {
+        for (const r of event.Records) {
+          seen.push(numberOf(r.kinesis.data));
+          shardsSeen.add(r.eventID.split(':')[0]!);
+        }
+      },
+      { shardRefreshMillis: 100 },
+    );
+    await esm.start();
+    await waitFor(() => seen.length >= 50, 'the parent shard read');
+    await stream.client.send(
+      new SplitShardCommand({
+        StreamName: streamName,
+        ShardToSplit: 'shardId-000000000000',
+        NewStartingHashKey: (2n ** 127n).toString(),
+      }),
+    );
+    await waitUntilStreamExists(
+      { client: stream.client, maxWaitTime: 20, minDelay: 0.05, maxDelay: 0.2 },
+      { StreamName: streamName },
+    );
+    await putNumbered({ ...stream, streamName }, 50, () => 'k', 50);
+    await waitFor(() => seen.length >= 100, 'the records written after the split');
+    await esm.stop();
+    expect(seen).toEqual(Array.from({ length: 100 }, (_, i) => i));
+    expect(shardsSeen.size).toBe(2);
   });
 });
