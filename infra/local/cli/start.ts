@@ -5,13 +5,14 @@
  * with a summary (`--json`: its last line is the summary as one JSON object).
  */
 
-import { resolve } from 'node:path';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 import { EventFactory } from '../load/events.ts';
 import { runLoad } from '../load/generator.ts';
 import { countAggregated, queueDepth } from '../load/read-back.ts';
 import { producerSender } from '../load/sender.ts';
-import { formatSummary, summarize } from '../load/summary.ts';
+import { formatSummary, runProblems, summarize } from '../load/summary.ts';
 import { startLocalStack } from '../stack.ts';
 
 function positive(value: string): number {
@@ -50,6 +51,7 @@ const options = new Command()
     0,
   )
   .option('--json', 'make the last line of output the summary as one JSON object')
+  .option('--results-file <path>', 'also write the summary as JSON to this file')
   .parse()
   .opts<{
     duration: number;
@@ -59,6 +61,7 @@ const options = new Command()
     dataDir?: string;
     kinesisFailureRate: number;
     json?: boolean;
+    resultsFile?: string;
   }>();
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
@@ -85,6 +88,7 @@ try {
         `  ${(p.elapsedMillis / 1000).toFixed(0).padStart(4)} s  sent ${p.sent}  accepted ${p.accepted}  rejected ${p.rejected}  failed ${p.failed}  processor batches ${stack.processorEventSource.stats.invocations}`,
       ),
   });
+  // runLoad resolves once every batch has its outcomes, so this flush finds nothing left.
   await sender.close();
   const loadEnded = Date.now();
   log(`load done: ${progress.sent} sent, ${progress.accepted} accepted; waiting for the processor`);
@@ -121,7 +125,19 @@ try {
       `  injected Kinesis throughput errors: ${injectedFailures} of ${putRecordsEntries} entries`,
     );
   }
-  if (summary.lost !== 0) exitCode = 1;
+  if (!summary.rateWithinTarget) {
+    log(`  note: the generator could not keep up with ${options.rate} events/s on this machine`);
+  }
+  const problems = runProblems(summary);
+  for (const problem of problems) log(`  FAILED: ${problem}`);
+  if (problems.length > 0) exitCode = 1;
+  if (options.resultsFile) {
+    await mkdir(dirname(resolve(options.resultsFile)), { recursive: true });
+    await writeFile(
+      options.resultsFile,
+      `${JSON.stringify({ measuredAt: new Date().toISOString(), command: process.argv.slice(2), ...summary }, null, 2)}\n`,
+    );
+  }
   if (options.json) process.stdout.write(`${JSON.stringify(summary)}\n`);
 } finally {
   await stack.close();

@@ -39,7 +39,10 @@ export interface LoadProgress {
   rejected: number;
   failed: number;
   requests: number;
+  /** From the start until the last event was handed to the sender. */
   elapsedMillis: number;
+  /** From the start until the last batch had all its outcomes. */
+  completedMillis: number;
   /** Per batch handed to the sender: millis until every record in it had its outcome. */
   readonly latenciesMillis: number[];
 }
@@ -64,6 +67,7 @@ export async function runLoad(send: Sender, options: LoadOptions): Promise<LoadP
     failed: 0,
     requests: 0,
     elapsedMillis: 0,
+    completedMillis: 0,
     latenciesMillis: [],
   };
   const inFlight = new Set<Promise<void>>();
@@ -89,6 +93,7 @@ export async function runLoad(send: Sender, options: LoadOptions): Promise<LoadP
   }
   progress.elapsedMillis = performance.now() - started;
   await Promise.all(inFlight);
+  progress.completedMillis = performance.now() - started;
   return progress;
 }
 
