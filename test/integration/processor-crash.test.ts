@@ -17,6 +17,7 @@ const MINUTE = 60_000;
 const SOURCES = Array.from({ length: 40 }, (_, i) => `crash-${i}`);
 
 let stack: LocalStack;
+const clients: { destroy(): void }[] = [];
 
 beforeAll(async () => {
   stack = await startLocalStack({ handlerEnv: { ALLOWED_LATENESS_MILLIS: String(10 * MINUTE) } });
@@ -25,6 +26,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  for (const client of clients) client.destroy();
   await stack?.close();
 });
 
@@ -52,8 +54,10 @@ function processor(
   delivered: Set<string>,
 ) {
   const handle = createProcessorHandler({ ...processorConfigFromEnv(stack.env), dynamoDb });
+  const kinesis = kinesisClient(stack.env, { maxAttempts: 5 });
+  clients.push(kinesis);
   return new KinesisEventSource({
-    client: kinesisClient(stack.env, { maxAttempts: 5 }),
+    client: kinesis,
     streamName: STREAMS.telemetry.name,
     functionName: 'processor',
     handler: (event, context) => {
