@@ -20,9 +20,9 @@ import { chunkPutEntries } from '../ingest/kinesis/chunk.ts';
 import { HotKeyTracker } from '../ingest/partition/hot-keys.ts';
 import { PartitionRouter } from '../ingest/partition/shard-map.ts';
 import { planRequest } from '../ingest/pipeline.ts';
-import { type PlanRecord, planPutEntries } from '../ingest/plan.ts';
+import { planPutEntries, type RecordFormat } from '../ingest/plan.ts';
 import { BYTES_WRITER } from '../ingest/record-writer.ts';
-import { validateTelemetryEvent } from '../ingest/validate.ts';
+import { telemetryEventProblem } from '../ingest/validate.ts';
 import { encodeTelemetryEvent } from '../schemas/codec.ts';
 import { uncheckedTelemetryWriter } from '../schemas/encode-into.ts';
 import type { TelemetryEvent } from '../schemas/types.ts';
@@ -66,25 +66,34 @@ function ingestAll(): number {
  * buffer (about the size of these records encoded).
  */
 const FIXED = Buffer.alloc(75, 1);
+const fixedFormat: RecordFormat<TelemetryEvent> = {
+  writeInto: (_event, buf, offset) => BYTES_WRITER.writeInto(FIXED, buf, offset),
+  sourceOf: (event) => event.source,
+  eventIdOf: (event) => event.eventId,
+};
 function ingestAllWithoutEncode(): number {
   let records = 0;
   for (const body of BODIES) {
     const values = JSON.parse(body) as unknown[];
-    const accepted: PlanRecord<Uint8Array>[] = [];
+    const events: TelemetryEvent[] = [];
+    const indexes: number[] = [];
     const now = Date.now();
     for (let index = 0; index < values.length; index++) {
-      const v = validateTelemetryEvent(values[index], config, now);
-      if (v.ok)
-        accepted.push({ index, source: v.event.source, eventId: v.event.eventId, value: FIXED });
+      if (telemetryEventProblem(values[index], config, now) !== undefined) continue;
+      events.push(values[index] as TelemetryEvent);
+      indexes.push(index);
     }
-    const plan = planPutEntries(accepted, {
-      writer: BYTES_WRITER,
-      aggregation: true,
-      maxAggregatedRecordBytes: config.maxAggregatedRecordBytes,
-      subKeys: config.hotKeySubKeys,
-      hotSources: new Set(),
-      router,
-    });
+    const plan = planPutEntries(
+      { values: events, indexes },
+      {
+        format: fixedFormat,
+        aggregation: true,
+        maxAggregatedRecordBytes: config.maxAggregatedRecordBytes,
+        subKeys: config.hotKeySubKeys,
+        hotSources: new Set(),
+        router,
+      },
+    );
     sink += chunkPutEntries(plan.entries).length;
     records += values.length;
   }

@@ -5,11 +5,12 @@
  */
 
 import { uncheckedTelemetryWriter } from '../schemas/encode-into.ts';
+import type { TelemetryEvent } from '../schemas/types.ts';
 import type { ParsedRecords } from './body/parse-body.ts';
 import type { RecordVerdict } from './http/response.ts';
 import type { HotKeyTracker } from './partition/hot-keys.ts';
 import type { PartitionRouter } from './partition/shard-map.ts';
-import { type PutEntry, planPutEntries } from './plan.ts';
+import { type PutEntry, planPutEntries, type RecordFormat } from './plan.ts';
 import { prepareRecords } from './prepare.ts';
 import type { ValidationLimits } from './validate.ts';
 
@@ -30,6 +31,13 @@ export interface RequestPlan {
 /** The newest `TelemetryEvent` version, unchecked: `prepareRecords` validated every record. */
 const writer = uncheckedTelemetryWriter();
 
+/** Telemetry events as the planner reads and writes them. */
+export const TELEMETRY_FORMAT: RecordFormat<TelemetryEvent> = {
+  writeInto: writer.writeInto,
+  sourceOf: (event) => event.source,
+  eventIdOf: (event) => event.eventId,
+};
+
 /** Plans a request's Kinesis entries from its parsed records. */
 export function planRequest(
   parsed: ParsedRecords,
@@ -38,9 +46,9 @@ export function planRequest(
   nowMillis: number,
 ): RequestPlan {
   const prepared = prepareRecords(parsed.values, parsed.unreadable, settings, nowMillis);
-  if (prepared.accepted.length === 0) return { entries: [], rejected: prepared.rejected };
+  if (prepared.accepted.values.length === 0) return { entries: [], rejected: prepared.rejected };
   const plan = planPutEntries(prepared.accepted, {
-    writer,
+    format: TELEMETRY_FORMAT,
     aggregation: settings.aggregation,
     maxAggregatedRecordBytes: settings.maxAggregatedRecordBytes,
     subKeys: settings.hotKeySubKeys,

@@ -13,14 +13,24 @@ import { subKeyOf } from './partition/hot-keys.ts';
 import type { PartitionRouter } from './partition/shard-map.ts';
 import type { RecordWriter } from './record-writer.ts';
 
-/** A validated user record, not yet encoded. */
-export interface PlanRecord<T> {
-  /** Position in the request. */
-  readonly index: number;
-  readonly source: string;
-  readonly eventId: string;
-  /** What `writer` encodes (a validated event; or bytes, with `BYTES_WRITER`). */
-  readonly value: T;
+/** What to plan: validated records, not yet encoded, and their positions in the request. */
+export interface PlanInput<T> {
+  /** The records: validated events, or anything the format writes. */
+  readonly values: readonly T[];
+  /** `indexes[i]` is the request position of `values[i]`. */
+  readonly indexes: readonly number[];
+}
+
+/**
+ * How the planner reads and writes one kind of record. Parallel arrays and accessors rather
+ * than an object per record: a request holds up to 50,000 records, and every object alive while
+ * it is planned is copied by each young-generation GC that runs meanwhile.
+ */
+export interface RecordFormat<T> extends RecordWriter<T> {
+  /** The record's source: its partition key, unless the source is hot. */
+  sourceOf(value: T): string;
+  /** What picks a hot source's sub-key, the same on every retry of the record. */
+  eventIdOf(value: T): string;
 }
 
 /** One Kinesis PutRecords entry and the request positions it carries. */
@@ -38,8 +48,8 @@ export interface PutEntry {
 
 /** Options of {@link planPutEntries}. */
 export interface PlanOptions<T> {
-  /** Encodes a record's value; called once per record (twice when an aggregated record fills). */
-  readonly writer: RecordWriter<T>;
+  /** Reads a record's keys and encodes it: once per record (twice when an aggregated one fills). */
+  readonly format: RecordFormat<T>;
   readonly aggregation: boolean;
   readonly maxAggregatedRecordBytes: number;
   readonly subKeys: number;
@@ -69,14 +79,12 @@ interface Group {
  *
  * @example
  * ```ts
- * const plan = planPutEntries(records, { writer: uncheckedTelemetryWriter(), aggregation: true, maxAggregatedRecordBytes: 65536, subKeys: 4, hotSources: new Set(), router });
+ * const plan = planPutEntries({ values: events, indexes }, { format: TELEMETRY_FORMAT, aggregation: true, maxAggregatedRecordBytes: 65536, subKeys: 4, hotSources: new Set(), router });
  * ```
  */
-export function planPutEntries<T>(
-  records: readonly PlanRecord<T>[],
-  options: PlanOptions<T>,
-): Plan {
-  const { router, hotSources, subKeys, writer } = options;
+export function planPutEntries<T>(input: PlanInput<T>, options: PlanOptions<T>): Plan {
+  const { router, hotSources, subKeys, format } = options;
+  const { values, indexes: positions } = input;
   const entries: PutEntry[] = [];
   const rejected: Plan['rejected'] = [];
   const groups = new Map<number | string, Group>();
@@ -113,10 +121,13 @@ export function planPutEntries<T>(
     group.indexes = [];
   };
 
-  for (const record of records) {
-    const partitionKey = hotSources.has(record.source)
-      ? subKeyOf(record.source, record.eventId, subKeys)
-      : record.source;
+  for (let i = 0; i < values.length; i++) {
+    const value = values[i]!;
+    const index = positions[i]!;
+    const source = format.sourceOf(value);
+    const partitionKey = hotSources.has(source)
+      ? subKeyOf(source, format.eventIdOf(value), subKeys)
+      : source;
     const route = router.route(partitionKey);
     const shardId = route.shardIndex >= 0 ? shards?.[route.shardIndex]?.shardId : undefined;
     if (options.aggregation) {
@@ -135,16 +146,11 @@ export function planPutEntries<T>(
         groups.set(groupKey, group);
       }
       const pkBytes = route.partitionKeyBytes;
-      let added = group.aggregator.tryAddWith(
-        partitionKey,
-        writer,
-        record.value,
-        undefined,
-        pkBytes,
-      );
-      if (!added && group.aggregator.count > 0) {
+      const aggregator = group.aggregator;
+      let added = aggregator.tryAddWith(partitionKey, format, value, undefined, pkBytes);
+      if (!added && aggregator.count > 0) {
         seal(group);
-        added = group.aggregator.tryAddWith(partitionKey, writer, record.value, undefined, pkBytes);
+        added = aggregator.tryAddWith(partitionKey, format, value, undefined, pkBytes);
       }
       if (added) {
         if (group.indexes.length === 0) {
@@ -153,20 +159,20 @@ export function planPutEntries<T>(
           group.firstPartitionKeyBytes = pkBytes;
           group.firstShardId = shardId;
         }
-        group.indexes.push(record.index);
+        group.indexes.push(index);
         continue;
       }
       // Too large to aggregate even alone: a plain record (the processor reads both).
     }
     arena ??= new EncodeArena({
-      writer,
-      expectedRecords: options.aggregation ? 1 : records.length,
+      writer: format,
+      expectedRecords: options.aggregation ? 1 : values.length,
     });
-    const data = arena.encode(record.value);
+    const data = arena.encode(value);
     const bytes = data.length + route.partitionKeyBytes;
     if (bytes > KINESIS.maxRecordBytes) {
       rejected.push({
-        index: record.index,
+        index,
         reason: `record is ${bytes} bytes with its partition key, over the Kinesis limit of ${KINESIS.maxRecordBytes}`,
       });
       continue;
@@ -176,7 +182,7 @@ export function planPutEntries<T>(
       explicitHashKey: undefined,
       data,
       bytes,
-      indexes: [record.index],
+      indexes: [index],
       shardId,
     });
   }

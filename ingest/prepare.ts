@@ -9,12 +9,12 @@
 
 import type { TelemetryEvent } from '../schemas/types.ts';
 import type { RecordVerdict } from './http/response.ts';
-import type { PlanRecord } from './plan.ts';
-import { type ValidationLimits, validateTelemetryEvent } from './validate.ts';
+import type { PlanInput } from './plan.ts';
+import { telemetryEventProblem, type ValidationLimits } from './validate.ts';
 
 /** Records ready for planning, and the ones refused. */
 export interface Prepared {
-  readonly accepted: PlanRecord<TelemetryEvent>[];
+  readonly accepted: PlanInput<TelemetryEvent>;
   readonly rejected: RecordVerdict[];
   /** Valid records per source. */
   readonly sourceCounts: Map<string, number>;
@@ -32,7 +32,8 @@ export function prepareRecords(
   limits: ValidationLimits,
   nowMillis: number,
 ): Prepared {
-  const accepted: PlanRecord<TelemetryEvent>[] = [];
+  const events: TelemetryEvent[] = [];
+  const indexes: number[] = [];
   const rejected: RecordVerdict[] = [];
   const sourceCounts = new Map<string, number>();
   for (let index = 0; index < values.length; index++) {
@@ -43,14 +44,16 @@ export function prepareRecords(
         continue;
       }
     }
-    const verdict = validateTelemetryEvent(values[index], limits, nowMillis);
-    if (!verdict.ok) {
-      rejected.push({ index, reason: verdict.reason });
+    const value = values[index];
+    const reason = telemetryEventProblem(value, limits, nowMillis);
+    if (reason !== undefined) {
+      rejected.push({ index, reason });
       continue;
     }
-    const event = verdict.event;
-    accepted.push({ index, source: event.source, eventId: event.eventId, value: event });
+    const event = value as TelemetryEvent;
+    events.push(event);
+    indexes.push(index);
     sourceCounts.set(event.source, (sourceCounts.get(event.source) ?? 0) + 1);
   }
-  return { accepted, rejected, sourceCounts };
+  return { accepted: { values: events, indexes }, rejected, sourceCounts };
 }

@@ -73,13 +73,15 @@ export function writeTelemetryBody(
   if (attributes === undefined || attributes === null) buf[p++] = 0;
   else {
     buf[p++] = 2; // branch 1 (the map), zig-zag encoded
-    const keys = Object.keys(attributes);
-    const n = keys.length;
+    // The keys avsc writes, `Object.keys` (own, enumerable, in its order), listed by for-in over
+    // the object's cached keys instead of an array allocated per record.
+    let n = 0;
+    for (const key in attributes) if (Object.hasOwn(attributes, key)) n++;
     if (n > 0) {
       if (p + 10 > end) return SHORT;
       p = writeLong(buf, p, n);
-      for (let i = 0; i < n; i++) {
-        const key = keys[i]!;
+      for (const key in attributes) {
+        if (!Object.hasOwn(attributes, key)) continue;
         p = writeString(buf, p, key);
         if (p < 0) return SHORT;
         p = writeString(buf, p, attributes[key]!);

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { KINESIS } from '../../infra/limits.ts';
 import { deaggregate } from '../../ingest/kpl/deaggregate.ts';
 import { PartitionRouter, partitionKeyHash, ShardMap } from '../../ingest/partition/shard-map.ts';
-import { type PlanRecord, planPutEntries } from '../../ingest/plan.ts';
+import { type PlanInput, planPutEntries, type RecordFormat } from '../../ingest/plan.ts';
 import { BYTES_WRITER } from '../../ingest/record-writer.ts';
 
 const space = 2n ** 128n;
@@ -17,15 +17,31 @@ const fourShards = ShardMap.fromShards(
   })),
 );
 
-const record = (index: number, source: string, size = 60): PlanRecord<Uint8Array> => ({
+interface TestRecord {
+  readonly index: number;
+  readonly source: string;
+  readonly eventId: string;
+  readonly data: Buffer;
+}
+const record = (index: number, source: string, size = 60): TestRecord => ({
   index,
   source,
   eventId: `e${index}`,
-  value: Buffer.alloc(size, index & 0xff),
+  data: Buffer.alloc(size, index & 0xff),
+});
+/** Records of already-encoded bytes, `size` each. */
+const format: RecordFormat<TestRecord> = {
+  writeInto: (r, buf, offset) => BYTES_WRITER.writeInto(r.data, buf, offset),
+  sourceOf: (r) => r.source,
+  eventIdOf: (r) => r.eventId,
+};
+const input = (records: readonly TestRecord[]): PlanInput<TestRecord> => ({
+  values: records,
+  indexes: records.map((r) => r.index),
 });
 
 const base = {
-  writer: BYTES_WRITER,
+  format,
   aggregation: true,
   maxAggregatedRecordBytes: 64 * 1024,
   subKeys: 4,
@@ -38,7 +54,7 @@ describe('planPutEntries', () => {
     const router = new PartitionRouter(fourShards);
     const records = Array.from({ length: 400 }, (_, i) => record(i, `sensor-${i % 20}`));
     // act
-    const { entries } = planPutEntries(records, { ...base, router });
+    const { entries } = planPutEntries(input(records), { ...base, router });
     // assert
     expect(entries.flatMap((e) => e.indexes).sort((a, b) => a - b)).toEqual(
       records.map((r) => r.index),
@@ -60,7 +76,7 @@ describe('planPutEntries', () => {
     const router = new PartitionRouter(fourShards);
     const records = Array.from({ length: 200 }, (_, i) => record(i, 'hot'));
     const plan = () =>
-      planPutEntries(records, {
+      planPutEntries(input(records), {
         ...base,
         aggregation: false,
         hotSources: new Set(['hot']),
@@ -76,7 +92,7 @@ describe('planPutEntries', () => {
     const pk = 'sensor-1';
     const exact = record(0, pk, KINESIS.maxRecordBytes - pk.length);
     const over = record(1, pk, KINESIS.maxRecordBytes - pk.length + 1);
-    const { entries, rejected } = planPutEntries([exact, over], { ...base, router });
+    const { entries, rejected } = planPutEntries(input([exact, over]), { ...base, router });
     expect(entries.map((e) => [e.indexes, e.bytes, e.explicitHashKey])).toEqual([
       [[0], KINESIS.maxRecordBytes, undefined],
     ]);
@@ -87,11 +103,14 @@ describe('planPutEntries', () => {
 
   it('sends a record too large to aggregate as a plain record', () => {
     const router = new PartitionRouter(fourShards);
-    const { entries } = planPutEntries([record(0, 's'), record(1, 's', 2000), record(2, 's')], {
-      ...base,
-      maxAggregatedRecordBytes: 1024,
-      router,
-    });
+    const { entries } = planPutEntries(
+      input([record(0, 's'), record(1, 's', 2000), record(2, 's')]),
+      {
+        ...base,
+        maxAggregatedRecordBytes: 1024,
+        router,
+      },
+    );
     const plain = entries.find((e) => e.indexes.includes(1))!;
     expect(plain.data.length).toBe(2000);
     expect(deaggregate(plain.data, plain.partitionKey)).toMatchObject({
@@ -105,7 +124,11 @@ describe('planPutEntries', () => {
     const router = new PartitionRouter(fourShards);
     const cap = 4096;
     const records = Array.from({ length: 1000 }, (_, i) => record(i, `s${i % 3}`, 50 + (i % 90)));
-    const { entries } = planPutEntries(records, { ...base, maxAggregatedRecordBytes: cap, router });
+    const { entries } = planPutEntries(input(records), {
+      ...base,
+      maxAggregatedRecordBytes: cap,
+      router,
+    });
     for (const e of entries) {
       expect(e.bytes).toBe(e.data.length + Buffer.byteLength(e.partitionKey));
       expect(e.bytes).toBeLessThanOrEqual(cap);
@@ -115,15 +138,15 @@ describe('planPutEntries', () => {
 
   it('sends a lone record plain, without the aggregation framing', () => {
     const router = new PartitionRouter(fourShards);
-    const { entries } = planPutEntries([record(0, 'only')], { ...base, router });
+    const { entries } = planPutEntries(input([record(0, 'only')]), { ...base, router });
     expect(entries).toHaveLength(1);
-    expect(entries[0]!.data).toEqual(record(0, 'only').value);
+    expect(entries[0]!.data).toEqual(record(0, 'only').data);
   });
 
   it('groups by partition key when no shard map is known', () => {
     const router = new PartitionRouter(undefined);
     const records = Array.from({ length: 30 }, (_, i) => record(i, `s${i % 3}`));
-    const { entries } = planPutEntries(records, { ...base, router });
+    const { entries } = planPutEntries(input(records), { ...base, router });
     expect(entries).toHaveLength(3);
     for (const e of entries) {
       const result = deaggregate(e.data);

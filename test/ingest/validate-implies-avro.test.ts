@@ -101,6 +101,17 @@ const now = fc.oneof(
   fc.constant(Number.MAX_SAFE_INTEGER),
 );
 
+const LIMITS: ValidationLimits = {
+  maxFutureSkewMillis: 0,
+  maxEventIdLength: 9,
+  maxSourceLength: 9,
+  maxMetricLength: 9,
+  maxAttributes: 1,
+  maxAttributeKeyLength: 9,
+  maxAttributeValueLength: 9,
+  maxUnitLength: 9,
+};
+
 describe('validateTelemetryEvent against the Avro schemas', () => {
   it('accepts only what avsc isValid accepts, for every published TelemetryEvent version', () => {
     expect(versions.length).toBeGreaterThanOrEqual(2);
@@ -148,17 +159,16 @@ describe('validateTelemetryEvent against the Avro schemas', () => {
     );
   });
 
+  it('checks own attribute keys only, as avsc does', () => {
+    const attributes = Object.assign(Object.create({ inherited: 1 }), { own: 'y' });
+    const event = { eventId: 'e', source: 's', metric: 'm', value: 1, timestamp: 0, attributes };
+    const limits = { ...LIMITS, maxAttributes: 1 };
+    expect(validateTelemetryEvent(event, limits, 0).ok).toBe(true);
+    expect(versions.every((known) => known.type.isValid(event))).toBe(true);
+  });
+
   it('refuses a timestamp avsc cannot write, however far the skew reaches', () => {
-    const limitsWide = {
-      maxFutureSkewMillis: Number.MAX_SAFE_INTEGER,
-      maxEventIdLength: 9,
-      maxSourceLength: 9,
-      maxMetricLength: 9,
-      maxAttributes: 1,
-      maxAttributeKeyLength: 9,
-      maxAttributeValueLength: 9,
-      maxUnitLength: 9,
-    };
+    const limitsWide = { ...LIMITS, maxFutureSkewMillis: Number.MAX_SAFE_INTEGER };
     const event = { eventId: 'e', source: 's', metric: 'm', value: 1 };
     const at = (timestamp: number) =>
       validateTelemetryEvent({ ...event, timestamp }, limitsWide, Number.MAX_SAFE_INTEGER).ok;

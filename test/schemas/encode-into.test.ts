@@ -96,6 +96,18 @@ describe('uncheckedTelemetryWriter', () => {
     );
   });
 
+  it('writes only own attribute keys, as avsc does, whatever the prototype holds', () => {
+    // arrange: an enumerable key on the prototype, which for-in sees and Object.keys does not
+    const attributes = Object.assign(Object.create({ inherited: 'x' }), { own: 'y', '7': 'z' });
+    const event = telemetryEventFactory({ attributes });
+    const buf = Buffer.alloc(256);
+    // act
+    const end = uncheckedTelemetryWriter().writeInto(event, buf, 0);
+    // assert
+    expect(buf.subarray(0, end).equals(encodeTelemetryEvent(event))).toBe(true);
+    expect(decodeTelemetryEvent(buf.subarray(0, end)).attributes).toEqual({ '7': 'z', own: 'y' });
+  });
+
   it('writes records the decoder reads back', () => {
     const event = telemetryEventFactory({ attributes: { région: 'eu-west-1' }, unit: 'ms' });
     const buf = Buffer.alloc(256);
