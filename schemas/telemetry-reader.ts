@@ -15,6 +15,7 @@
 
 import type avro from 'avsc';
 import avscUtils, { type Tap } from 'avsc/lib/utils.js';
+import { type SlicingBuffer, StringInterner } from './string-intern.ts';
 
 /** The reader schema's fields as avsc's `schema()` prints them: what this reader reads. */
 const FIELDS_JSON = JSON.stringify([
@@ -29,17 +30,6 @@ const FIELDS_JSON = JSON.stringify([
 
 /** avsc's `isSafeLong` bound. */
 const MAX_SAFE_LONG = 9007199254740990;
-
-/** Direct-mapped intern table: a slot holds the last string that hashed to it. */
-const INTERN_SLOTS = 1 << 14;
-/** Longer strings are not interned: ids and labels are short, and the compare is per byte. */
-const MAX_INTERNED_BYTES = 64;
-
-/** Node's unchecked slicers (what avsc's `readString` uses); absent from @types/node. */
-type SlicingBuffer = Buffer & {
-  utf8Slice(start: number, end: number): string;
-  latin1Slice(start: number, end: number): string;
-};
 
 interface MapReader {
   _read(tap: Tap): unknown;
@@ -68,7 +58,7 @@ export class TelemetryBodyReader implements TelemetryFields {
 
   #pos = 0;
   #ok = true;
-  readonly #interned: (string | undefined)[] = new Array(INTERN_SLOTS);
+  readonly #interned = new StringInterner();
   readonly #tap = new avscUtils.Tap(Buffer.alloc(0));
   readonly #attributes: MapReader;
 
@@ -147,31 +137,7 @@ export class TelemetryBodyReader implements TelemetryFields {
     }
     const stop = start + length;
     this.#pos = stop;
-    if (!intern || length > MAX_INTERNED_BYTES) return buf.utf8Slice(start, stop);
-    let h = 0x811c9dc5;
-    let high = 0;
-    for (let i = start; i < stop; i++) {
-      const byte = buf[i]!;
-      high |= byte;
-      h = Math.imul(h ^ byte, 16777619);
-    }
-    // Only ASCII is interned: there a string's char codes are its bytes, so the compare is exact.
-    if (high & 0x80) return buf.utf8Slice(start, stop);
-    const slot = (h ^ (h >>> 15)) & (INTERN_SLOTS - 1);
-    const cached = this.#interned[slot];
-    if (cached !== undefined && cached.length === length) {
-      let same = true;
-      for (let i = 0; i < length; i++) {
-        if (cached.charCodeAt(i) !== buf[start + i]) {
-          same = false;
-          break;
-        }
-      }
-      if (same) return cached;
-    }
-    const fresh = buf.latin1Slice(start, stop);
-    this.#interned[slot] = fresh;
-    return fresh;
+    return intern ? this.#interned.intern(buf, start, stop) : buf.utf8Slice(start, stop);
   }
 
   #map(buf: SlicingBuffer, end: number): Record<string, string> | null {

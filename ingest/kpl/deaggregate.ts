@@ -6,6 +6,7 @@
  */
 
 import { hash } from 'node:crypto';
+import { StringInterner } from '../../schemas/string-intern.ts';
 import { CorruptAggregatedRecordError, KPL_CORRUPT_REASONS } from '../errors.ts';
 import { hasKplMagic, KPL_CHECKSUM_BYTES, KPL_MAGIC, KPL_OVERHEAD_BYTES } from './format.ts';
 
@@ -241,6 +242,9 @@ class Reader {
   }
 }
 
+// Partition keys repeat across records (a few hundred sources): one string per distinct key.
+const keys = new StringInterner();
+
 function readAggregatedRecord(buf: Buffer, end: number): UserRecordSpans {
   const reader = new Reader(buf, KPL_MAGIC.length, end);
   const pkTable: string[] = [];
@@ -259,7 +263,7 @@ function readAggregatedRecord(buf: Buffer, end: number): UserRecordSpans {
     }
     if (field === 1 || field === 2) {
       const e = reader.delimited();
-      (field === 1 ? pkTable : ehkTable).push(buf.toString('utf8', reader.from, e));
+      (field === 1 ? pkTable : ehkTable).push(keys.intern(buf, reader.from, e));
     } else if (field === 3) {
       const e = reader.delimited();
       reader.pos = reader.from;
