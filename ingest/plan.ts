@@ -66,7 +66,12 @@ export interface Plan {
 
 interface Group {
   readonly aggregator: KplAggregator;
+  /**
+   * Request positions of the records held, `held` of them. Sized like the last entry of the
+   * group and trimmed when sealed: growing by push would make about twice the garbage.
+   */
   indexes: number[];
+  held: number;
   hashKey: string;
   /** The first record's partition key and shard, for sending it plain when it stays alone. */
   firstPartitionKey: string;
@@ -91,8 +96,12 @@ export function planPutEntries<T>(input: PlanInput<T>, options: PlanOptions<T>):
   const shards = router.map?.shards;
   let arena: EncodeArena<T> | undefined;
 
-  const seal = (group: Group) => {
+  const seal = (group: Group, last: boolean) => {
     const aggregator = group.aggregator;
+    const indexes = group.indexes;
+    indexes.length = group.held;
+    group.indexes = last ? [] : new Array(group.held);
+    group.held = 0;
     if (aggregator.count === 1) {
       // One record gains nothing from the framing; send it plain, as the KPL does.
       const data = aggregator.firstData();
@@ -102,10 +111,9 @@ export function planPutEntries<T>(input: PlanInput<T>, options: PlanOptions<T>):
         explicitHashKey: undefined,
         data,
         bytes: data.length + group.firstPartitionKeyBytes,
-        indexes: group.indexes,
+        indexes,
         shardId: group.firstShardId,
       });
-      group.indexes = [];
       return;
     }
     const built = aggregator.build(group.hashKey);
@@ -115,10 +123,9 @@ export function planPutEntries<T>(input: PlanInput<T>, options: PlanOptions<T>):
       explicitHashKey: built.explicitHashKey,
       data: built.data,
       bytes: built.bytes,
-      indexes: group.indexes,
+      indexes,
       shardId: route.shardIndex >= 0 ? shards?.[route.shardIndex]?.shardId : undefined,
     });
-    group.indexes = [];
   };
 
   for (let i = 0; i < values.length; i++) {
@@ -138,6 +145,7 @@ export function planPutEntries<T>(input: PlanInput<T>, options: PlanOptions<T>):
         group = {
           aggregator: new KplAggregator({ maxRecordBytes: options.maxAggregatedRecordBytes }),
           indexes: [],
+          held: 0,
           hashKey: route.hashKey,
           firstPartitionKey: partitionKey,
           firstPartitionKeyBytes: route.partitionKeyBytes,
@@ -149,17 +157,17 @@ export function planPutEntries<T>(input: PlanInput<T>, options: PlanOptions<T>):
       const aggregator = group.aggregator;
       let added = aggregator.tryAddWith(partitionKey, format, value, undefined, pkBytes);
       if (!added && aggregator.count > 0) {
-        seal(group);
+        seal(group, false);
         added = aggregator.tryAddWith(partitionKey, format, value, undefined, pkBytes);
       }
       if (added) {
-        if (group.indexes.length === 0) {
+        if (group.held === 0) {
           group.hashKey = route.hashKey;
           group.firstPartitionKey = partitionKey;
           group.firstPartitionKeyBytes = pkBytes;
           group.firstShardId = shardId;
         }
-        group.indexes.push(index);
+        group.indexes[group.held++] = index;
         continue;
       }
       // Too large to aggregate even alone: a plain record (the processor reads both).
@@ -186,6 +194,6 @@ export function planPutEntries<T>(input: PlanInput<T>, options: PlanOptions<T>):
       shardId,
     });
   }
-  for (const group of groups.values()) if (group.aggregator.count > 0) seal(group);
+  for (const group of groups.values()) if (group.aggregator.count > 0) seal(group, true);
   return { entries, rejected };
 }

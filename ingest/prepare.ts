@@ -32,8 +32,11 @@ export function prepareRecords(
   limits: ValidationLimits,
   nowMillis: number,
 ): Prepared {
-  const events: TelemetryEvent[] = [];
-  const indexes: number[] = [];
+  // Sized once and trimmed at the end: growing by push would allocate (and copy) about twice the
+  // final size, garbage made while the whole parsed body is alive and copied by each GC.
+  const events: TelemetryEvent[] = new Array(values.length);
+  const indexes: number[] = new Array(values.length);
+  let accepted = 0;
   const rejected: RecordVerdict[] = [];
   const sourceCounts = new Map<string, number>();
   for (let index = 0; index < values.length; index++) {
@@ -51,9 +54,12 @@ export function prepareRecords(
       continue;
     }
     const event = value as TelemetryEvent;
-    events.push(event);
-    indexes.push(index);
+    events[accepted] = event;
+    indexes[accepted] = index;
+    accepted++;
     sourceCounts.set(event.source, (sourceCounts.get(event.source) ?? 0) + 1);
   }
+  events.length = accepted;
+  indexes.length = accepted;
   return { accepted: { values: events, indexes }, rejected, sourceCounts };
 }
