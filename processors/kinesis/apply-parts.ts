@@ -55,8 +55,28 @@ function finishedWindowPart(relativeAccuracy: number): StoredPart {
   };
 }
 
+/**
+ * Parts read, absorbed and written together. Bounds the heap: a stored part holds its sketch and
+ * up to `dedupHorizonEvents` hashes (16 KiB at 2,048), so reading all 30,000 parts of a batch
+ * over 10,000 sources and three window sizes at once needed more than 256 MiB. 1,000 parts are
+ * ten full BatchGetItem calls: no extra DynamoDB calls per part.
+ */
+export const PARTS_PER_CHUNK = 1_000;
+
 /** Applies every plan; never throws for one part's failure (its result says `failed`). */
 export async function applyPlans(
+  plans: readonly PartPlan[],
+  time: (plan: PartPlan) => ShardTime,
+  options: ApplyOptions,
+): Promise<PartResult[]> {
+  const results: PartResult[] = [];
+  for (let i = 0; i < plans.length; i += PARTS_PER_CHUNK) {
+    results.push(...(await applyChunk(plans.slice(i, i + PARTS_PER_CHUNK), time, options)));
+  }
+  return results;
+}
+
+async function applyChunk(
   plans: readonly PartPlan[],
   time: (plan: PartPlan) => ShardTime,
   options: ApplyOptions,
