@@ -10,7 +10,7 @@ import { KINESIS } from '../infra/limits.ts';
 import { EncodeArena } from './encode-arena.ts';
 import { KplAggregator } from './kpl/aggregate.ts';
 import { subKeyOf } from './partition/hot-keys.ts';
-import type { PartitionRouter } from './partition/shard-map.ts';
+import type { PartitionRouter, Route } from './partition/shard-map.ts';
 import type { RecordWriter } from './record-writer.ts';
 
 /** What to plan: validated records, not yet encoded, and their positions in the request. */
@@ -64,6 +64,14 @@ export interface Plan {
   readonly rejected: { readonly index: number; readonly reason: string }[];
 }
 
+/** Where one partition key's records go, looked up once per key and request. */
+interface Slot {
+  readonly route: Route;
+  readonly shardId: string | undefined;
+  /** The aggregation group of the key's shard (or of the key, without a shard map). */
+  group: Group | undefined;
+}
+
 interface Group {
   readonly aggregator: KplAggregator;
   /**
@@ -93,6 +101,8 @@ export function planPutEntries<T>(input: PlanInput<T>, options: PlanOptions<T>):
   const entries: PutEntry[] = [];
   const rejected: Plan['rejected'] = [];
   const groups = new Map<number | string, Group>();
+  // One lookup per record instead of three (route, shard, group): a request has few keys.
+  const slots = new Map<string, Slot>();
   const shards = router.map?.shards;
   let arena: EncodeArena<T> | undefined;
 
@@ -135,23 +145,36 @@ export function planPutEntries<T>(input: PlanInput<T>, options: PlanOptions<T>):
     const partitionKey = hotSources.has(source)
       ? subKeyOf(source, format.eventIdOf(value), subKeys)
       : source;
-    const route = router.route(partitionKey);
-    const shardId = route.shardIndex >= 0 ? shards?.[route.shardIndex]?.shardId : undefined;
+    let slot = slots.get(partitionKey);
+    if (slot === undefined) {
+      const r = router.route(partitionKey);
+      slot = {
+        route: r,
+        shardId: r.shardIndex >= 0 ? shards?.[r.shardIndex]?.shardId : undefined,
+        group: undefined,
+      };
+      slots.set(partitionKey, slot);
+    }
+    const { route, shardId } = slot;
     if (options.aggregation) {
-      // Without a shard map, records of one partition key still share a shard: group by key.
-      const groupKey = route.shardIndex >= 0 ? route.shardIndex : partitionKey;
-      let group = groups.get(groupKey);
+      let group = slot.group;
       if (group === undefined) {
-        group = {
-          aggregator: new KplAggregator({ maxRecordBytes: options.maxAggregatedRecordBytes }),
-          indexes: [],
-          held: 0,
-          hashKey: route.hashKey,
-          firstPartitionKey: partitionKey,
-          firstPartitionKeyBytes: route.partitionKeyBytes,
-          firstShardId: shardId,
-        };
-        groups.set(groupKey, group);
+        // Without a shard map, records of one partition key still share a shard: group by key.
+        const groupKey = route.shardIndex >= 0 ? route.shardIndex : partitionKey;
+        group = groups.get(groupKey);
+        if (group === undefined) {
+          group = {
+            aggregator: new KplAggregator({ maxRecordBytes: options.maxAggregatedRecordBytes }),
+            indexes: [],
+            held: 0,
+            hashKey: route.hashKey,
+            firstPartitionKey: partitionKey,
+            firstPartitionKeyBytes: route.partitionKeyBytes,
+            firstShardId: shardId,
+          };
+          groups.set(groupKey, group);
+        }
+        slot.group = group;
       }
       const pkBytes = route.partitionKeyBytes;
       const aggregator = group.aggregator;

@@ -26,7 +26,8 @@ const NATIVE_COPY_BYTES = 64;
 export const BYTES_WRITER: RecordWriter<Uint8Array> = {
   writeInto(value, buf, offset) {
     const n = value.length;
-    if (offset + n > buf.length) return -n;
+    // At least -1, even for no bytes: an offset past the end is short too, and -0 is not < 0.
+    if (offset + n > buf.length) return -Math.max(n, 1);
     if (n > NATIVE_COPY_BYTES) buf.set(value, offset);
     else for (let i = 0; i < n; i++) buf[offset + i] = value[i]!;
     return offset + n;

@@ -74,19 +74,26 @@ export function writeTelemetryBody(
   else {
     buf[p++] = 2; // branch 1 (the map), zig-zag encoded
     // The keys avsc writes, `Object.keys` (own, enumerable, in its order), listed by for-in over
-    // the object's cached keys instead of an array allocated per record.
+    // the object's cached keys instead of an array allocated per record. The block count comes
+    // first but is known last: one byte is kept for it (any count under 64), more made if needed.
+    const countAt = p++;
     let n = 0;
-    for (const key in attributes) if (Object.hasOwn(attributes, key)) n++;
-    if (n > 0) {
-      if (p + 10 > end) return SHORT;
-      p = writeLong(buf, p, n);
-      for (const key in attributes) {
-        if (!Object.hasOwn(attributes, key)) continue;
-        p = writeString(buf, p, key);
-        if (p < 0) return SHORT;
-        p = writeString(buf, p, attributes[key]!);
-        if (p < 0) return SHORT;
-      }
+    for (const key in attributes) {
+      if (!Object.hasOwn(attributes, key)) continue;
+      n++;
+      p = writeString(buf, p, key);
+      if (p < 0) return SHORT;
+      p = writeString(buf, p, attributes[key]!);
+      if (p < 0) return SHORT;
+    }
+    if (n === 0) p = countAt;
+    else if (n < 64) buf[countAt] = n << 1;
+    else {
+      const extra = longBytes(n) - 1;
+      if (p + extra > end) return SHORT;
+      buf.copyWithin(countAt + 1 + extra, countAt + 1, p);
+      writeLong(buf, countAt, n);
+      p += extra;
     }
     if (p + 1 > end) return SHORT;
     buf[p++] = 0; // end of map blocks
@@ -119,7 +126,11 @@ export function telemetryBodyBound(event: TelemetryEvent): number {
   return bytes;
 }
 
-/** avsc's `Tap#writeLong`, without the Tap: the caller ensures 10 bytes of room. */
+/**
+ * avsc's `Tap#writeLong` (zig-zag, then a varint), without the Tap: the caller ensures 10 bytes
+ * of room. Beyond 31 bits avsc divides a double by 128 per byte; the same bytes come from two
+ * integer halves of the zig-zag value, with integer arithmetic only.
+ */
 function writeLong(buf: Buffer, offset: number, n: number): number {
   let p = offset;
   if (n >= -1073741824 && n < 1073741824) {
@@ -132,13 +143,28 @@ function writeLong(buf: Buffer, offset: number, n: number): number {
     buf[p++] = m;
     return p;
   }
-  let f = n >= 0 ? n * 2 : -n * 2 - 1;
-  while (f >= 128) {
-    buf[p++] = (f & 0x7f) | 0x80;
-    f /= 128;
+  // The same expression as avsc, so an odd value above 2^53 rounds the same way.
+  const zz = n >= 0 ? n * 2 : -n * 2 - 1;
+  // zz >= 2^31 here, so the low 28 bits take four bytes and the high part at least one more.
+  let high = Math.floor(zz / 0x10000000);
+  const low = zz - high * 0x10000000;
+  buf[p++] = (low & 0x7f) | 0x80;
+  buf[p++] = ((low >>> 7) & 0x7f) | 0x80;
+  buf[p++] = ((low >>> 14) & 0x7f) | 0x80;
+  buf[p++] = ((low >>> 21) & 0x7f) | 0x80;
+  while (high > 0x7f) {
+    buf[p++] = (high & 0x7f) | 0x80;
+    high >>>= 7;
   }
-  buf[p++] = f & 0x7f;
+  buf[p++] = high;
   return p;
+}
+
+/** Bytes of a non-negative long's zig-zag varint. */
+function longBytes(n: number): number {
+  let bytes = 1;
+  for (let zz = n * 2; zz > 0x7f; zz = Math.floor(zz / 128)) bytes++;
+  return bytes;
 }
 
 /** A string as avsc writes it (length, then UTF-8), or {@link SHORT}. */

@@ -152,6 +152,9 @@ export class KplAggregator {
       end = writer.writeInto(value, this.#area, start + guess);
       if (end < 0) throw new RangeError(`KplAggregator: ${-end} bytes short after growing`);
     }
+    if (end < start + guess) {
+      throw new RangeError(`KplAggregator: the writer ended at ${end}, before ${start + guess}`);
+    }
     const dataBytes = end - start - guess;
     const dataLengthBytes = sizeOfVarint(dataBytes);
     const inner = indexes + dataLengthBytes + dataBytes;

@@ -76,6 +76,25 @@ describe('KplAggregator, records written in place', () => {
     );
   });
 
+  it('refuses even an empty record once full, and stays as it was', () => {
+    // arrange: records that fill the cap and the record area exactly (found by the property
+    // above), so the next record's framing starts past the area's end
+    const E = '85070591730234615865843651857942052864';
+    const full = [
+      { partitionKey: 'a', data: new Uint8Array(0), explicitHashKey: E },
+      { partitionKey: 'a', data: Buffer.alloc(9000, 9) },
+      { partitionKey: 'a', data: Buffer.alloc(9000, 9) },
+    ];
+    const probe = new KplAggregator({ maxRecordBytes: MiB });
+    for (const r of full) probe.tryAdd(r.partitionKey, r.data, r.explicitHashKey);
+    const agg = new KplAggregator({ maxRecordBytes: probe.sizeBytes });
+    for (const r of full) expect(agg.tryAdd(r.partitionKey, r.data, r.explicitHashKey)).toBe(true);
+    // act / assert
+    expect(agg.tryAdd('a', new Uint8Array(0))).toBe(false);
+    expect(agg.sizeBytes).toBe(probe.sizeBytes);
+    expect(agg.build().data.equals(libAggregate(full).data)).toBe(true);
+  });
+
   it('encodes an event in place to the same record as adding its encoded bytes', () => {
     // arrange
     const events = Array.from({ length: 300 }, (_, i) =>
