@@ -140,28 +140,34 @@ function invalidAttributes(attributes: unknown, limits: ValidationLimits): strin
   if (typeof attributes !== 'object' || attributes === null || Array.isArray(attributes)) {
     return `: must be an object of strings or null, got ${show(attributes)}`;
   }
-  // Own enumerable keys, what Object.keys (and avsc) lists, without allocating its array: two
-  // for-in passes (count, then check) over the object's cached key list.
+  // Own enumerable keys, what Object.keys (and avsc) lists, walked by for-in over the object's
+  // cached key list instead of an array per record. One pass: a count over the limit is
+  // reported first, as it is the first thing to fix; else the first bad entry.
   const map = attributes as Record<string, unknown>;
   let count = 0;
-  for (const key in map) if (Object.hasOwn(map, key)) count++;
-  if (count > limits.maxAttributes)
-    return `: at most ${limits.maxAttributes} entries, got ${count}`;
+  let problem: string | undefined;
   for (const key in map) {
     if (!Object.hasOwn(map, key)) continue;
-    // A key named __proto__ is harmless here (an own key of a JSON.parse object) but would be
-    // dropped, or worse, by readers that copy maps into plain objects: refuse it up front.
-    if (key === '__proto__') return '.__proto__: is a reserved key';
-    if (key.length === 0) return ': keys must not be empty';
-    if (key.length > limits.maxAttributeKeyLength) {
-      return `: key of ${key.length} characters, at most ${limits.maxAttributeKeyLength} allowed`;
-    }
-    const v = map[key];
-    if (typeof v !== 'string')
-      return `.${key.length > 40 ? `${key.slice(0, 40)}…` : key}: must be a string, got ${show(v)}`;
-    if (v.length > limits.maxAttributeValueLength) {
-      return `.${key.length > 40 ? `${key.slice(0, 40)}…` : key}: at most ${limits.maxAttributeValueLength} characters, got ${v.length}`;
-    }
+    count++;
+    problem ??= invalidAttribute(key, map[key], limits);
+  }
+  if (count > limits.maxAttributes)
+    return `: at most ${limits.maxAttributes} entries, got ${count}`;
+  return problem;
+}
+
+function invalidAttribute(key: string, v: unknown, limits: ValidationLimits): string | undefined {
+  // A key named __proto__ is harmless here (an own key of a JSON.parse object) but would be
+  // dropped, or worse, by readers that copy maps into plain objects: refuse it up front.
+  if (key === '__proto__') return '.__proto__: is a reserved key';
+  if (key.length === 0) return ': keys must not be empty';
+  if (key.length > limits.maxAttributeKeyLength) {
+    return `: key of ${key.length} characters, at most ${limits.maxAttributeKeyLength} allowed`;
+  }
+  if (typeof v !== 'string')
+    return `.${key.length > 40 ? `${key.slice(0, 40)}…` : key}: must be a string, got ${show(v)}`;
+  if (v.length > limits.maxAttributeValueLength) {
+    return `.${key.length > 40 ? `${key.slice(0, 40)}…` : key}: at most ${limits.maxAttributeValueLength} characters, got ${v.length}`;
   }
   return undefined;
 }

@@ -71,6 +71,13 @@ describe('validateTelemetryEvent', () => {
     expect(
       reasonOf({ ...sampleEvent(1), attributes: { a: '1', b: '2', c: '3', d: '4', e: '5' } }),
     ).toBe('attributes: at most 4 entries, got 5');
+    // Too many entries is reported before a bad entry, whatever the order.
+    expect(
+      reasonOf({ ...sampleEvent(1), attributes: { a: 1, b: '2', c: '3', d: '4', e: '5' } }),
+    ).toBe('attributes: at most 4 entries, got 5');
+    expect(reasonOf({ ...sampleEvent(1), attributes: { a: '1', b: 2, c: 3 } })).toBe(
+      'attributes.b: must be a string, got 2',
+    );
   });
 
   it('refuses attributes that are not an object of strings', () => {
