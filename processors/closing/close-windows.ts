@@ -6,48 +6,43 @@
  * 2. A part closes by a conditional update that sets `closedAt` only where it is not yet set and
  *    removes it from the index; a concurrent writer's put (conditioned on "not closed") then
  *    fails and re-judges its events as late, so a closed part never changes again.
- * 3. Whoever closed a part reads all parts of its window (consistent Query). If all are closed,
- *    it puts the window's marker item on condition that none exists: of any number of closers,
- *    exactly one wins and emits the merged `WindowAggregate` to the sinks. Of two closers racing
- *    on the last two parts, the later read sees both closed, so the window is never left behind.
+ * 3. Whoever closed a part reads all parts of its window (consistent Query). If all are closed
+ *    and the stream watermark (`stream-watermark.ts`: every shard's, not just this one's) has
+ *    passed the window end, it puts the window's marker item on condition that none exists: of
+ *    any number of closers, exactly one wins and emits the merged `WindowAggregate` to the sinks.
+ *    Of two closers racing on the last two parts, the later read sees both closed, so the window
+ *    is never left behind. Parts close only up to the stream watermark too, so a shard that has
+ *    not written its part of a window yet keeps the window open; a window that a shard appearing
+ *    late still held back stays in CLOSING, where the sweep finishes it.
  * 4. The marker stays in the index partition `EMIT` until the sinks succeeded; the sweep
  *    re-emits markers stuck there (a crash between winning and emitting), so sinks get each
  *    window at least once and never with different contents.
  */
 
-import {
-  type AttributeValue,
-  BatchGetItemCommand,
-  PutItemCommand,
-  QueryCommand,
-  UpdateItemCommand,
-} from '@aws-sdk/client-dynamodb';
-import { decodeRecord, encodeRecord } from '../../schemas/codec.ts';
+import { BatchGetItemCommand, QueryCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import { decodeRecord } from '../../schemas/codec.ts';
 import type { WindowAggregate } from '../../schemas/types.ts';
-import { serializeSketch } from '../aggregates/sketch.ts';
-import {
-  emptyWindowState,
-  mergeWindowState,
-  windowStatistics,
-} from '../aggregates/window-state.ts';
 import { mapBounded } from '../engine/bounded.ts';
 import type { WindowSink } from '../sinks/types.ts';
-import { isConditionalCheckFailed } from '../store/errors.ts';
-import { closedWindowSk, windowSkPrefix, windowStartKey } from '../store/keys.ts';
+import { windowStartKey } from '../store/keys.ts';
 import {
-  expiresAtSeconds,
   OPEN_PARTS_INDEX,
   openShardKey,
   PART_ATTRIBUTES,
   type PartStoreOptions,
-  partFromItem,
 } from '../store/part-store.ts';
+import {
+  CLOSING_KEY,
+  type ClosedPart,
+  closePart,
+  finishWindow,
+  type ItemKey,
+  type MarkedWindow,
+  PENDING_EMISSION_KEY,
+} from './finish-window.ts';
+import { readShardStates, streamWatermark } from './stream-watermark.ts';
 
-/** Index partition of closed windows whose emission is not yet confirmed. */
-export const PENDING_EMISSION_KEY = 'EMIT';
-
-/** Index partition of closed parts whose window has not been finished yet (crash recovery). */
-export const CLOSING_KEY = 'CLOSING';
+export { CLOSING_KEY, PENDING_EMISSION_KEY } from './finish-window.ts';
 
 /** Parts closed per call at most; the rest close on the next batch or sweep. */
 const MAX_PARTS_PER_CALL = 500;
@@ -59,31 +54,40 @@ export interface CloseOutcome {
   readonly emissionFailed: boolean;
 }
 
-/** Closing options: the store, where windows go, and the clock reading to stamp. */
+/** Closing options: the store, where windows go, the clock reading to stamp, the watermark rule. */
 export interface CloseOptions {
   readonly store: PartStoreOptions;
   readonly sinks: readonly WindowSink[];
   readonly nowMillis: number;
   readonly maxConcurrentWrites: number;
+  readonly allowedLatenessMillis: number;
+  readonly idleTimeoutMillis: number;
 }
 
-/** Closes every open part of `shardId` whose window ended at or before `eventTimeMillis`. */
+/** The stream watermark now (one Query of the shard states). */
+async function currentStreamWatermark(options: CloseOptions): Promise<number> {
+  return streamWatermark(await readShardStates(options.store), options);
+}
+
+/**
+ * Closes every open part of `shardId` whose window ended at or before both `eventTimeMillis`
+ * (the shard's own watermark, or the idle rule's) and the stream watermark.
+ */
 export async function closeDueParts(
   options: CloseOptions,
   shardId: string,
   eventTimeMillis: number,
 ): Promise<CloseOutcome> {
-  if (!Number.isFinite(eventTimeMillis))
-    return { partsClosed: 0, windowsEmitted: 0, emissionFailed: false };
-  const due = await queryIndex(
-    options.store,
-    openShardKey(shardId),
-    windowStartKey(eventTimeMillis),
-  );
+  const nothing = { partsClosed: 0, windowsEmitted: 0, emissionFailed: false };
+  if (!Number.isFinite(eventTimeMillis)) return nothing;
+  const stream = await currentStreamWatermark(options);
+  const cutoff = Math.min(eventTimeMillis, stream);
+  if (!Number.isFinite(cutoff)) return nothing;
+  const due = await queryIndex(options.store, openShardKey(shardId), windowStartKey(cutoff));
   const closed = (
     await mapBounded(due, options.maxConcurrentWrites, (key) => closePart(options, key))
   ).filter((c): c is ClosedPart => c !== undefined);
-  const outcome = await finishWindows(options, closed);
+  const outcome = await finishWindows(options, closed, stream);
   return { partsClosed: closed.length, ...outcome };
 }
 
@@ -94,16 +98,27 @@ export async function closeDueParts(
 async function finishWindows(
   options: CloseOptions,
   closed: readonly ClosedPart[],
+  stream: number,
 ): Promise<{ windowsEmitted: number; emissionFailed: boolean }> {
   const windows = new Map<string, ClosedPart>();
-  for (const c of closed) windows.set(`${c.pk}\u0000${c.windowStart}`, c);
-  const marked = (
-    await mapBounded([...windows.values()], options.maxConcurrentWrites, (w) =>
-      finishWindow(options, w.pk, w.windowStart),
-    )
-  ).filter((a): a is MarkedWindow => a !== undefined);
+  const windowOf = (c: ClosedPart) => `${c.pk}\u0000${c.windowStart}`;
+  for (const c of closed) windows.set(windowOf(c), c);
+  const finished = await mapBounded([...windows.values()], options.maxConcurrentWrites, (w) =>
+    finishWindow(options, w.pk, w.windowStart, stream),
+  );
+  const marked: MarkedWindow[] = [];
+  const deferred = new Set<string>();
+  const alsoClosed: ClosedPart[] = [];
+  [...windows.keys()].forEach((id, i) => {
+    const f = finished[i];
+    if (f?.status === 'claimed') marked.push(f.window);
+    if (f?.status === 'deferred') deferred.add(id);
+    else if (f !== undefined) alsoClosed.push(...f.alsoClosed);
+  });
   const emissionFailed = !(await emit(options, marked));
-  await mapBounded(closed, options.maxConcurrentWrites, (c) =>
+  // Parts of a deferred window stay in CLOSING: no later part closing may come to finish it.
+  const done = [...closed.filter((c) => !deferred.has(windowOf(c))), ...alsoClosed];
+  await mapBounded(done, options.maxConcurrentWrites, (c) =>
     options.store.client.send(
       new UpdateItemCommand({
         TableName: options.store.tableName,
@@ -147,16 +162,9 @@ export async function finishStrandedParts(
       });
     }
   }
-  return (await finishWindows(options, closed)).windowsEmitted;
-}
-
-interface ItemKey {
-  readonly pk: string;
-  readonly sk: string;
-}
-
-interface ClosedPart extends ItemKey {
-  readonly windowStart: number;
+  if (closed.length === 0) return 0;
+  return (await finishWindows(options, closed, await currentStreamWatermark(options)))
+    .windowsEmitted;
 }
 
 async function queryIndex(
@@ -178,113 +186,6 @@ async function queryIndex(
     }),
   );
   return (response.Items ?? []).map((i) => ({ pk: i.pk?.S ?? '', sk: i.sk?.S ?? '' }));
-}
-
-/** Closes one part; resolves with its window when this call did the transition. */
-async function closePart(options: CloseOptions, key: ItemKey): Promise<ClosedPart | undefined> {
-  try {
-    const response = await options.store.client.send(
-      new UpdateItemCommand({
-        TableName: options.store.tableName,
-        Key: { pk: { S: key.pk }, sk: { S: key.sk } },
-        // Parked under CLOSING (not yet out of the index) until its window is finished, so that a
-        // crash between closing and finishing leaves a trace the sweep picks up.
-        UpdateExpression: 'SET #closedAt = :now, #shard = :closing, #until = :nowKey',
-        ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(#closedAt)',
-        ExpressionAttributeNames: {
-          '#closedAt': PART_ATTRIBUTES.closedAt,
-          '#shard': PART_ATTRIBUTES.openShard,
-          '#until': PART_ATTRIBUTES.openUntil,
-        },
-        ExpressionAttributeValues: {
-          ':now': { N: String(options.nowMillis) },
-          ':closing': { S: CLOSING_KEY },
-          ':nowKey': { S: windowStartKey(options.nowMillis) },
-        },
-        ReturnValues: 'ALL_NEW',
-      }),
-    );
-    return { pk: key.pk, sk: key.sk, windowStart: Number(response.Attributes?.windowStart?.N) };
-  } catch (error) {
-    if (isConditionalCheckFailed(error)) return undefined;
-    throw error;
-  }
-}
-
-/** A window that won its marker, with the marker's key. */
-interface MarkedWindow {
-  readonly pk: string;
-  readonly sk: string;
-  readonly aggregate: WindowAggregate;
-}
-
-/** If every part of the window is closed, claims its marker and returns the aggregate to emit. */
-async function finishWindow(
-  options: CloseOptions,
-  pk: string,
-  windowStart: number,
-): Promise<MarkedWindow | undefined> {
-  const { store } = options;
-  const items: Record<string, AttributeValue>[] = [];
-  let startKey: Record<string, AttributeValue> | undefined;
-  do {
-    const response = await store.client.send(
-      new QueryCommand({
-        TableName: store.tableName,
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-        ExpressionAttributeValues: {
-          ':pk': { S: pk },
-          ':prefix': { S: windowSkPrefix(windowStart) },
-        },
-        ConsistentRead: true,
-        ...(startKey ? { ExclusiveStartKey: startKey } : {}),
-      }),
-    );
-    items.push(...(response.Items ?? []));
-    startKey = response.LastEvaluatedKey;
-  } while (startKey);
-  const parts = items.filter((i) => i[PART_ATTRIBUTES.kind]?.S === 'part');
-  const first = parts[0];
-  if (first === undefined || items.some((i) => i[PART_ATTRIBUTES.kind]?.S === 'window'))
-    return undefined;
-  if (parts.some((i) => i[PART_ATTRIBUTES.closedAt] === undefined)) return undefined;
-  const state = emptyWindowState(store.relativeAccuracy);
-  for (const item of parts)
-    mergeWindowState(state, partFromItem(item, store.relativeAccuracy).state);
-  const windowSizeMillis = Number(first.windowSizeMillis?.N);
-  const aggregate: WindowAggregate = {
-    source: first.source?.S ?? '',
-    metric: first.metric?.S ?? '',
-    windowSizeMillis,
-    windowStart,
-    windowEnd: windowStart + windowSizeMillis,
-    ...windowStatistics(state),
-    sketch: Buffer.from(serializeSketch(state.sketch)),
-    closedAt: options.nowMillis,
-  };
-  const sk = closedWindowSk(windowStart);
-  try {
-    await store.client.send(
-      new PutItemCommand({
-        TableName: store.tableName,
-        Item: {
-          pk: { S: pk },
-          sk: { S: sk },
-          [PART_ATTRIBUTES.kind]: { S: 'window' },
-          record: { B: encodeRecord('WindowAggregate', aggregate) },
-          parts: { N: String(parts.length) },
-          [PART_ATTRIBUTES.openShard]: { S: PENDING_EMISSION_KEY },
-          [PART_ATTRIBUTES.openUntil]: { S: windowStartKey(options.nowMillis) },
-          expiresAt: { N: String(expiresAtSeconds(aggregate.windowEnd, store.retentionSeconds)) },
-        },
-        ConditionExpression: 'attribute_not_exists(pk)',
-      }),
-    );
-  } catch (error) {
-    if (isConditionalCheckFailed(error)) return undefined;
-    throw error;
-  }
-  return { pk, sk, aggregate };
 }
 
 /** Hands windows to every sink, then confirms them; false when a sink failed (the sweep retries). */

@@ -51,6 +51,8 @@ export function createSweepHandler(config: ProcessorConfig): SweepHandler {
       sinks: resolved.windowSinks,
       nowMillis,
       maxConcurrentWrites: resolved.maxConcurrentWrites,
+      allowedLatenessMillis: resolved.allowedLatenessMillis,
+      idleTimeoutMillis: resolved.idleTimeoutMillis,
     };
     const response = await store.client.send(
       new QueryCommand({

@@ -45,6 +45,8 @@ export function createProcessorHandler(config: ProcessorConfig): ProcessorHandle
     sinks: resolved.windowSinks,
     nowMillis,
     maxConcurrentWrites: resolved.maxConcurrentWrites,
+    allowedLatenessMillis: resolved.allowedLatenessMillis,
+    idleTimeoutMillis: resolved.idleTimeoutMillis,
   });
   return async (event) => {
     const nowMillis = resolved.clock();

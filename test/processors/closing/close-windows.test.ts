@@ -147,6 +147,48 @@ describe('closing windows', () => {
     expect(sink.windows.map((w) => [w.windowStart, w.count, w.sum])).toEqual([[A, 2, 3]]);
   });
 
+  it('keeps a window open while a known shard lags, and counts what that shard writes later', async () => {
+    // arrange: shard 1 is known (it has a SHARDS item) but behind, with no part in window A yet
+    const { send, sink } = await setup();
+    await send('shardId-000000000001', telemetryEvent({ value: 1, timestamp: A - 1 }));
+    await send('shardId-000000000000', telemetryEvent({ value: 2, timestamp: A }));
+    // act: shard 0's watermark passes A's end; shard 1's does not
+    await send('shardId-000000000000', telemetryEvent({ timestamp: A + 2 * SIZE }));
+    const whileLagging = sink.windows.filter((w) => w.windowStart === A).length;
+    await send(
+      'shardId-000000000001',
+      telemetryEvent({ eventId: 'lagging', value: 4, timestamp: A + 5 }),
+    );
+    await send('shardId-000000000001', telemetryEvent({ timestamp: A + 2 * SIZE }));
+    await send('shardId-000000000000', telemetryEvent({ timestamp: A + 2 * SIZE + 1 }));
+    // assert
+    expect(whileLagging).toBe(0);
+    expect(sink.late).toEqual([]);
+    expect(sink.windows.filter((w) => w.windowStart === A).map((w) => [w.count, w.sum])).toEqual([
+      [2, 6],
+    ]);
+  });
+
+  it('finishes a window held back by a lagging shard in the sweep once that shard goes idle', async () => {
+    // arrange
+    const { send, sink, sweep, setNow } = await setup();
+    await send('shardId-000000000001', telemetryEvent({ timestamp: A - 1 }));
+    await send(
+      'shardId-000000000000',
+      telemetryEvent({ value: 3, timestamp: A }),
+      telemetryEvent({ timestamp: A + 2 * SIZE }),
+    );
+    const whileLagging = sink.windows.length;
+    // act: both shards idle; the idle rule moves both past every window end
+    setNow(A + 3_600_000 + 60_000);
+    await sweep();
+    // assert
+    expect(whileLagging).toBe(0);
+    expect(sink.windows.filter((w) => w.windowStart === A).map((w) => [w.count, w.sum])).toEqual([
+      [1, 3],
+    ]);
+  });
+
   it('reports late an event a new shard sends for a window already emitted', async () => {
     // arrange
     const { send, sink } = await setup();
