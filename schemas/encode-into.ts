@@ -63,7 +63,7 @@ export function uncheckedTelemetryWriter(codec: Codec = defaultCodec): Unchecked
   const [f0, f1, f2, f3, f4, f5, f6, f7] = Array.from(schema.fingerprint) as Fingerprint;
   // Local copies: under a CommonJS-style loader (tsx, vitest) every read of an imported binding
   // is a getter call, once per record here.
-  const [m0, m1, headerBytes] = [MARKER_0, MARKER_1, HEADER_BYTES];
+  const [m0, m1, headerBytes, writeBody] = [MARKER_0, MARKER_1, HEADER_BYTES, writeTelemetryBody];
   // Eight single-byte stores are cheaper than `Buffer#copy` (a C++ call) for each record.
   const header = (buf: Buffer, offset: number) => {
     buf[offset] = m0;
@@ -84,7 +84,7 @@ export function uncheckedTelemetryWriter(codec: Codec = defaultCodec): Unchecked
       writeInto(event, buf, offset) {
         const end =
           offset + headerBytes <= buf.length
-            ? writeTelemetryBody(event, buf, offset + headerBytes, shape)
+            ? writeBody(event, buf, offset + headerBytes, shape)
             : -1;
         if (end < 0) return -(headerBytes + telemetryBodyBound(event));
         header(buf, offset);
