@@ -11,7 +11,7 @@ import { writeFileSync } from 'node:fs';
 import { KplAggregator } from '../ingest/kpl/aggregate.ts';
 import { deaggregate } from '../ingest/kpl/deaggregate.ts';
 import { encodeTelemetryEvent } from '../schemas/codec.ts';
-import { libAggregate, libDeaggregate } from '../test/ingest/kpl/aws-kinesis-agg.ts';
+import { libAggregate, libDeaggregateBase64 } from '../test/ingest/kpl/aws-kinesis-agg.ts';
 import { benchEvent, median } from './ingest-fixtures.ts';
 
 const RECORDS = 20_000;
@@ -39,6 +39,12 @@ const theirsBuilt = groups.map((g) => libAggregate(g));
 const identical = oursBuilt.every((o, i) => o.data.equals(theirsBuilt[i]!.data));
 if (!identical) throw new Error('aggregated records differ from aws-kinesis-agg output');
 
+// Deaggregation starts where Lambda hands records over: base64 strings. Both sides decode them.
+const oursBase64 = oursBuilt.map((o) => ({
+  b64: o.data.toString('base64'),
+  partitionKey: o.partitionKey,
+}));
+
 let sink = 0;
 const cases = {
   aggregateOurs: () => {
@@ -48,13 +54,13 @@ const cases = {
     for (const g of groups) sink += libAggregate(g).data.length;
   },
   deaggregateOurs: () => {
-    for (const o of oursBuilt) {
-      const r = deaggregate(o.data);
+    for (const o of oursBase64) {
+      const r = deaggregate(Buffer.from(o.b64, 'base64'));
       if (r.status === 'ok') sink += r.records.length;
     }
   },
   deaggregateLib: () => {
-    for (const o of oursBuilt) sink += libDeaggregate(o.data, o.partitionKey).length;
+    for (const o of oursBase64) sink += libDeaggregateBase64(o.b64, o.partitionKey).length;
   },
 };
 
