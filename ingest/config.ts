@@ -51,7 +51,14 @@ export interface IngestConfig {
   readonly aggregation?: boolean;
   /** Largest aggregated Kinesis record, data plus partition key. @default 64 KiB (65,536) */
   readonly maxAggregatedRecordBytes?: number;
-  /** Sub-keys a hot source is spread over (`source#0` .. `source#n-1`); 1 disables spreading. @default 4 */
+  /**
+   * Sub-keys a hot source is spread over (`source#0` .. `source#n-1`); 1 disables spreading.
+   * Off by default: whether a source is hot is decided per request and per Lambda instance, so a
+   * producer's resend can get another key than its original, land in another window part (and
+   * perhaps shard), and escape the processor's event-id de-duplication. Turn it on for sources
+   * that outgrow one shard (1,000 records/s), accepting that such resends may count twice.
+   * @default 1
+   */
   readonly hotKeySubKeys?: number;
   /** Within a request, a source is hot above this many times its fair share (records / sources). @default 8 */
   readonly hotKeyRequestShareFactor?: number;
@@ -109,7 +116,7 @@ export function resolveIngestConfig(config: IngestConfig): ResolvedIngestConfig 
     maxUnitLength: config.maxUnitLength ?? 64,
     aggregation: config.aggregation ?? true,
     maxAggregatedRecordBytes: config.maxAggregatedRecordBytes ?? 64 * KiB,
-    hotKeySubKeys: config.hotKeySubKeys ?? 4,
+    hotKeySubKeys: config.hotKeySubKeys ?? 1,
     hotKeyRequestShareFactor: config.hotKeyRequestShareFactor ?? 8,
     hotKeyMinRecordsPerRequest: config.hotKeyMinRecordsPerRequest ?? 2_000,
     hotKeyRecordsPerSecond: config.hotKeyRecordsPerSecond ?? 5_000,
@@ -235,7 +242,7 @@ export function ingestConfigFromEnv(env: Env): IngestConfig {
       { min: 64, max: KINESIS.maxRecordBytes },
       env,
     ),
-    hotKeySubKeys: intEnv('INGEST_HOT_KEY_SUB_KEYS', 4, { min: 1, max: 1000 }, env),
+    hotKeySubKeys: intEnv('INGEST_HOT_KEY_SUB_KEYS', 1, { min: 1, max: 1000 }, env),
     maxPutAttempts: intEnv('INGEST_MAX_PUT_ATTEMPTS', 6, { min: 1, max: 100 }, env),
     rateLimitRecordsPerSecond: rate,
     rateLimitBurstRecords: intEnv('INGEST_RATE_LIMIT_BURST_RECORDS', 2 * rate, { min: 0 }, env),
