@@ -17,10 +17,12 @@
 import type { Context, KinesisStreamBatchResponse, KinesisStreamEvent } from 'aws-lambda';
 import { closeDueParts } from '../closing/close-windows.ts';
 import { planBatch } from '../engine/batch-plan.ts';
+import { PartTooLargeError } from '../store/item-size.ts';
 import { applyPlans } from './apply-parts.ts';
 import { type ProcessorConfig, processorConfigFromEnv, resolveProcessorConfig } from './config.ts';
 import { decodeBatch } from './decode-records.ts';
 import { lateReportOf } from './late-reports.ts';
+import { oversizedPartPoison } from './oversized-parts.ts';
 import { loadShardTimes, recordShardProgress } from './shard-progress.ts';
 
 export { type ProcessorConfig, processorConfigFromEnv } from './config.ts';
@@ -69,7 +71,14 @@ export function createProcessorHandler(config: ProcessorConfig): ProcessorHandle
     });
 
     const late = [];
+    const oversized = [];
     for (const result of results) {
+      if (result.status === 'failed' && result.error instanceof PartTooLargeError) {
+        // Never writable: to the dead-letter queue, not back to the event source mapping.
+        logPartFailure(result.plan.key, result.error);
+        oversized.push(...oversizedPartPoison(result.plan, result.error));
+        continue;
+      }
       if (result.status === 'failed') {
         logPartFailure(result.plan.key, result.error);
         const { columns, indices } = result.plan;
@@ -78,6 +87,9 @@ export function createProcessorHandler(config: ProcessorConfig): ProcessorHandle
       }
       for (const l of result.late)
         late.push(lateReportOf(l, result.plan, shardTimes.timeOf(result.plan.key.shardId)));
+    }
+    if (oversized.length > 0) {
+      for (const p of await resolved.poisonSink.sendPoison(oversized)) failed.add(p.sequenceNumber);
     }
     if (late.length > 0) {
       for (const r of await resolved.lateEventSink.sendLate(late)) failed.add(r.sequenceNumber);

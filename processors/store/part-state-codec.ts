@@ -30,6 +30,11 @@ export interface PartState {
   readonly marks: ReadonlyMap<string, string>;
 }
 
+/** Bytes one mark takes in the blob: u16 key length, the key's UTF-8, the position. */
+export function markEntryBytes(orderingKey: string): number {
+  return 2 + Buffer.byteLength(orderingKey, 'utf8') + POSITION_BYTES;
+}
+
 /** Serializes a part's state. */
 export function encodePartState(part: PartState): Uint8Array {
   const sketch = serializeSketch(part.state.sketch);

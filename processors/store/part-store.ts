@@ -21,6 +21,7 @@ import { DYNAMODB } from '../../infra/limits.ts';
 import type { StoredPart } from '../engine/absorb.ts';
 import type { PartKey } from '../engine/batch-plan.ts';
 import { AggregateStoreError, isConditionalCheckFailed } from './errors.ts';
+import { itemSizeBytes, marksThatFit, PartTooLargeError } from './item-size.ts';
 import { closedWindowSk, partSk, seriesPk, windowStartKey } from './keys.ts';
 import { decodePartState, encodePartState } from './part-state-codec.ts';
 
@@ -165,12 +166,17 @@ export async function readPart(
   }
 }
 
-/** Outcome of a conditional part write. */
-export type PartWriteOutcome = { readonly status: 'written' } | { readonly status: 'conflict' };
+/** Outcome of a conditional part write; `marksDropped` by the item-size rule (`item-size.ts`). */
+export type PartWriteOutcome =
+  | { readonly status: 'written'; readonly marksDropped: number }
+  | { readonly status: 'conflict' };
 
 /**
  * Writes `next` over the part, on condition that it is still at `expectedVersion` (or, when
- * that is undefined, that it does not exist) and is not closed.
+ * that is undefined, that it does not exist) and is not closed. The item is measured first and
+ * never sent above DynamoDB's item limit: marks are pruned by the rule of `item-size.ts`.
+ *
+ * @throws {PartTooLargeError} when the item does not fit even without the marks it may drop.
  */
 export async function writePart(
   options: PartStoreOptions,
@@ -205,6 +211,19 @@ export async function writePart(
     updatedAt: { N: String(nowMillis) },
     expiresAt: { N: String(expiresAtSeconds(key.windowEnd, options.retentionSeconds)) },
   };
+  const fitted = marksThatFit(next.marks, itemSizeBytes(item));
+  if (fitted.dropped > 0) {
+    item[PART_ATTRIBUTES.state] = {
+      B: encodePartState({
+        state: next.state,
+        recentIdHashes: next.recentIdHashes,
+        marks: fitted.marks,
+      }),
+    };
+  }
+  const itemBytes = fitted.dropped > 0 ? itemSizeBytes(item) : fitted.itemBytes;
+  if (itemBytes > DYNAMODB.maxItemBytes)
+    throw new PartTooLargeError({ pk, sk, itemBytes, limitBytes: DYNAMODB.maxItemBytes });
   const conditional =
     expectedVersion === undefined
       ? { ConditionExpression: 'attribute_not_exists(pk)' }
@@ -220,7 +239,7 @@ export async function writePart(
     await options.client.send(
       new PutItemCommand({ TableName: options.tableName, Item: item, ...conditional }),
     );
-    return { status: 'written' };
+    return { status: 'written', marksDropped: fitted.dropped };
   } catch (error) {
     if (isConditionalCheckFailed(error)) return { status: 'conflict' };
     throw new AggregateStoreError(
