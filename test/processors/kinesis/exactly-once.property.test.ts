@@ -4,6 +4,12 @@
  * DynamoDB applied a call, and a parallelization factor of 2 across two shards, the stored
  * count, sum, min and max equal a reference computed here, and every quantile is within the
  * sketch's relative-error bound.
+ *
+ * Scope: a producer duplicate here always carries the original's partition key, hence its shard
+ * and part, which is what the design de-duplicates (by event id, within the part's horizon). A
+ * resend under another key (the ingest's hot-key spreading decided differently for the resend:
+ * `source` vs `source#k`) lands in another part and is counted twice; the last test documents
+ * that, asserting the actual behaviour.
  */
 
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -79,7 +85,9 @@ const scenarioArb = fc
       timestamp: BASE + r.offset,
       attributes: null,
     }));
-    // A hot source spread over sub-keys `source#k`; a producer retry reuses the key.
+    // A hot source spread over sub-keys `source#k`. Every duplicate below reuses its original's
+    // key, so shard and part: covered is "a resend keeps its key" (the sub-key is derived from
+    // the eventId), NOT a resend whose key changed because spreading was decided differently.
     const partitionKeys = raw.map((r) => (r.spread === 0 ? r.source : `${r.source}#${r.spread}`));
     const order = events.map((_, i) => i);
     for (const d of dupes)
@@ -272,5 +280,50 @@ describe('exactly-once window aggregates', () => {
       ),
       { numRuns: 10, endOnFailure: true },
     );
+  });
+
+  it('counts twice a producer duplicate resent under another sub-key (known limitation)', async () => {
+    // arrange: the original was spread (`s1#1`), the resend was not (`s1`): two parts
+    const tableName = await createAggregatesTable(dynamo.client);
+    const handler = createProcessorHandler({
+      tableName,
+      dynamoDb: dynamo.client,
+      windows: [{ kind: 'tumbling', sizeMillis: SIZE }],
+      allowedLatenessMillis: 1e12,
+    });
+    const event: TelemetryEvent = {
+      eventId: 'resent-once',
+      source: 's1',
+      metric: 'm1',
+      value: 2,
+      timestamp: BASE,
+      attributes: null,
+    };
+    const shard = 'shardId-000000000000';
+    const send = (n: number, partitionKey: string) =>
+      handler(
+        {
+          Records: [
+            kinesisRecord(
+              shard,
+              sequenceNumber(n),
+              partitionKey,
+              aggregatedData([event], () => partitionKey),
+            ),
+          ],
+        },
+        lambdaContext({ functionName: 'processor' }),
+      );
+    // act
+    await send(1, 's1#1');
+    await send(2, 's1');
+    // assert: the actual behaviour; a fix (de-duplication across a source's parts) flips it to 1
+    const [window] = await queryWindows(
+      dynamo.client,
+      tableName,
+      { source: 's1', metric: 'm1', windowSizeMillis: SIZE, fromMillis: BASE, toMillis: BASE + 1 },
+      { consistentRead: true },
+    );
+    expect([window?.count, window?.sum]).toEqual([2, 4]);
   });
 });
