@@ -27,7 +27,11 @@ export interface ProcessorConfig {
   readonly allowedLatenessMillis?: number;
   /** A shard that processed nothing for this long no longer holds its windows open (sweep). @default 60_000 */
   readonly idleTimeoutMillis?: number;
-  /** Event ids remembered per part for producer-duplicate detection. @default 2_048 */
+  /**
+   * Event ids remembered per part for producer-duplicate detection. Covers N / (events per second
+   * per part) seconds; a producer resend after a timeout comes ≥ 30 s (up to ~275 s) later, so
+   * size it at ≥ 35 s × the busiest part's rate (8 bytes per id in every part item). @default 2_048
+   */
   readonly dedupHorizonEvents?: number;
   /** DDSketch relative accuracy of quantiles. @default 0.01 */
   readonly sketchRelativeAccuracy?: number;
