@@ -9,7 +9,37 @@
  * only ever touches the lowest bins, far below p50.
  */
 
+import { createRequire } from 'node:module';
 import { DDSketch, LogCollapsingLowestDenseDDSketch } from '@datadog/sketches-js';
+
+/** The bin cap of every sketch (the library's default, named here because decoding checks it). */
+const BIN_LIMIT = 2048;
+
+/** The protobuf messages the library itself encodes with (no `exports` map hides them). */
+interface ProtoStore {
+  readonly contiguousBinCounts?: readonly number[] | null;
+  readonly contiguousBinIndexOffset?: number | null;
+}
+interface ProtoSketch {
+  readonly mapping?: { readonly gamma?: number | null } | null;
+  readonly positiveValues?: ProtoStore | null;
+  readonly negativeValues?: ProtoStore | null;
+  readonly zeroCount?: number | null;
+}
+const protoSketch = (
+  createRequire(import.meta.url)('@datadog/sketches-js/dist/ddsketch/proto/compiled') as {
+    DDSketch: { decode(bytes: Uint8Array): ProtoSketch };
+  }
+).DDSketch;
+
+/** The fields of the library's dense store that `fromProto` and `copy` set. */
+interface DenseStoreFields {
+  bins: number[];
+  count: number;
+  minKey: number;
+  maxKey: number;
+  offset: number;
+}
 
 /** The quantiles every window reports. */
 export const REPORTED_QUANTILES = { p50: 0.5, p90: 0.9, p99: 0.99 } as const;
@@ -22,7 +52,7 @@ export type Sketch = DDSketch;
 
 /** A new empty sketch. */
 export function newSketch(relativeAccuracy: number): Sketch {
-  return new LogCollapsingLowestDenseDDSketch({ relativeAccuracy, binLimit: 2048 });
+  return new LogCollapsingLowestDenseDDSketch({ relativeAccuracy, binLimit: BIN_LIMIT });
 }
 
 /** Compact protobuf form (the DDSketch wire format shared with Datadog's other libraries). */
@@ -33,11 +63,70 @@ export function serializeSketch(sketch: Sketch): Uint8Array {
 /**
  * The sketch back from its protobuf form, re-created as a collapsing sketch so that merging more
  * values into it keeps the bin cap (`fromProto` yields an unbounded `DDSketch`).
+ *
+ * Why not `mergeSketch(newSketch(), DDSketch.fromProto(bytes))` (still the path for a sketch this
+ * code did not write): `fromProto` adds the bins one by one, re-centring its array every 128, and
+ * the merge copies them again; a processor decodes a part's sketch on every batch. Here the bins
+ * go into the collapsing stores as they are, with the same range (`minKey`, `maxKey`) and count
+ * `fromProto` then `merge` would give, so the sketch behaves the same from then on.
  */
 export function deserializeSketch(bytes: Uint8Array, relativeAccuracy: number): Sketch {
   const sketch = newSketch(relativeAccuracy);
-  mergeSketch(sketch, DDSketch.fromProto(bytes));
+  const decoded = protoSketch.decode(bytes);
+  const positive = decoded.positiveValues;
+  const negative = decoded.negativeValues;
+  if (
+    decoded.mapping?.gamma !== sketch.mapping.gamma ||
+    !fitsStore(positive) ||
+    !fitsStore(negative)
+  ) {
+    mergeSketch(sketch, DDSketch.fromProto(bytes));
+    return sketch;
+  }
+  const zeroCount = decoded.zeroCount ?? 0;
+  const count =
+    fillStore(sketch.store as unknown as DenseStoreFields, positive) +
+    fillStore(sketch.negativeStore as unknown as DenseStoreFields, negative) +
+    zeroCount;
+  // As `merge` into an empty sketch leaves them: `fromProto` keeps no min, max or sum.
+  if (count > 0) {
+    sketch.zeroCount = zeroCount;
+    sketch.count = count;
+  }
   return sketch;
+}
+
+function fitsStore(store: ProtoStore | null | undefined): store is Required<ProtoStore> & {
+  readonly contiguousBinCounts: readonly number[];
+  readonly contiguousBinIndexOffset: number;
+} {
+  return (
+    store != null &&
+    store.contiguousBinCounts != null &&
+    store.contiguousBinIndexOffset != null &&
+    store.contiguousBinCounts.length <= BIN_LIMIT
+  );
+}
+
+/** Puts the bins of `from` into the empty `into`; returns their total count. */
+function fillStore(
+  into: DenseStoreFields,
+  from: {
+    readonly contiguousBinCounts: readonly number[];
+    readonly contiguousBinIndexOffset: number;
+  },
+): number {
+  const bins = from.contiguousBinCounts;
+  let count = 0;
+  for (let i = 0; i < bins.length; i++) count += bins[i]!;
+  // An empty store stays as built: `merge` skips a store whose count is 0.
+  if (count === 0) return 0;
+  into.bins = bins.slice();
+  into.count = count;
+  into.offset = from.contiguousBinIndexOffset;
+  into.minKey = from.contiguousBinIndexOffset;
+  into.maxKey = from.contiguousBinIndexOffset + bins.length - 1;
+  return count;
 }
 
 /**

@@ -29,7 +29,8 @@ import { isAfter, NO_MARK, positionAt, type SplitPosition, splitPosition } from 
 /** What a part holds in the store. */
 export interface StoredPart {
   readonly state: WindowState;
-  readonly recentIdHashes: readonly number[];
+  /** Hashes of the most recent event ids absorbed, oldest first (a typed array once decoded). */
+  readonly recentIdHashes: ArrayLike<number>;
   /**
    * Per ordering unit (see `RecordContext.orderingKey`), the position of the last event taken;
    * a unit absent from the map has taken none. Positions of one unit arrive in order, which is
@@ -93,6 +94,7 @@ export function absorbPlan(
   const marks = new MarkCursor(stored?.marks ?? EMPTY_MARKS);
   let state: WindowState | undefined;
   let seen: IdHashSet | undefined;
+  // Only the hashes this plan adds; the stored horizon is read, never copied into a set.
   let hashes: number[] | undefined;
   let absorbed = 0;
   let alreadyAbsorbed = 0;
@@ -116,9 +118,8 @@ export function absorbPlan(
       continue;
     }
     if (seen === undefined || hashes === undefined || state === undefined) {
-      hashes = stored ? [...stored.recentIdHashes] : [];
-      seen = new IdHashSet(hashes.length + indices.length - j);
-      for (let h = 0; h < hashes.length; h++) seen.add(hashes[h]!);
+      hashes = [];
+      seen = seenFromHorizon(stored?.recentIdHashes ?? NO_HASHES, idHashes, indices, j);
       state = copyState(stored?.state, options.relativeAccuracy);
     }
     // A duplicate moves the mark too: it has been decided, and must not be decided again.
@@ -135,8 +136,11 @@ export function absorbPlan(
   if (state === undefined || hashes === undefined || (absorbed === 0 && stored === undefined)) {
     return { next: undefined, absorbed, alreadyAbsorbed, duplicates, late };
   }
-  const horizon = options.dedupHorizonEvents;
-  const recentIdHashes = hashes.length > horizon ? hashes.slice(hashes.length - horizon) : hashes;
+  const recentIdHashes = nextHorizon(
+    stored?.recentIdHashes ?? NO_HASHES,
+    hashes,
+    options.dedupHorizonEvents,
+  );
   return {
     next: {
       state,
@@ -209,6 +213,53 @@ class MarkCursor {
 }
 
 const EMPTY_MARKS: ReadonlyMap<string, string> = new Map();
+const NO_HASHES: ArrayLike<number> = new Float64Array(0);
+
+/**
+ * The set the plan's events are checked against, from event `from` on: the stored horizon's
+ * hashes that some of these events carry (the only ones that can make one a duplicate), room
+ * for the events' own. Why not every stored hash: a horizon holds thousands, a plan a few
+ * hundred; filling a set with the horizon on every batch was most of `absorbPlan`'s time.
+ */
+function seenFromHorizon(
+  horizon: ArrayLike<number>,
+  idHashes: ArrayLike<number>,
+  indices: ArrayLike<number>,
+  from: number,
+): IdHashSet {
+  const remaining = indices.length - from;
+  const candidates = new IdHashSet(remaining);
+  for (let j = from; j < indices.length; j++) candidates.add(idHashes[indices[j]!]!);
+  // Hits are among the candidates, so at most `remaining` of them, plus `remaining` adds.
+  const seen = new IdHashSet(remaining * 2);
+  for (let h = 0; h < horizon.length; h++) {
+    const hash = horizon[h]!;
+    if (candidates.has(hash)) seen.add(hash);
+  }
+  return seen;
+}
+
+/** The last `size` hashes of the stored horizon followed by `added`, oldest first. */
+function nextHorizon(
+  stored: ArrayLike<number>,
+  added: readonly number[],
+  size: number,
+): Float64Array {
+  const total = stored.length + added.length;
+  const out = new Float64Array(Math.min(total, size));
+  const skip = total - out.length;
+  let o = 0;
+  if (skip < stored.length) {
+    if (stored instanceof Float64Array) {
+      out.set(stored.subarray(skip), 0);
+      o = stored.length - skip;
+    } else {
+      for (let h = skip; h < stored.length; h++) out[o++] = stored[h]!;
+    }
+  }
+  for (let h = Math.max(0, skip - stored.length); h < added.length; h++) out[o++] = added[h]!;
+  return out;
+}
 
 function copyState(from: WindowState | undefined, relativeAccuracy: number): WindowState {
   const state = emptyWindowState(relativeAccuracy);

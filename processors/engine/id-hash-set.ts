@@ -31,6 +31,18 @@ export class IdHashSet {
     return this.#size + (this.#hasFree ? 1 : 0);
   }
 
+  /** True when `hash` is in the set. */
+  has(hash: number): boolean {
+    if (hash === FREE) return this.#hasFree;
+    const slots = this.#slots;
+    const mask = this.#mask;
+    for (let i = (hash >>> 0) & mask; ; i = (i + 1) & mask) {
+      const slot = slots[i]!;
+      if (slot === hash) return true;
+      if (slot === FREE) return false;
+    }
+  }
+
   /** Adds `hash`; returns false when it was already present. */
   add(hash: number): boolean {
     if (hash === FREE) {

@@ -11,6 +11,7 @@
  * 67 ASCII bytes of position): the marks.
  */
 
+import { endianness } from 'node:os';
 import { deserializeSketch, serializeSketch } from '../aggregates/sketch.ts';
 import type { WindowState } from '../aggregates/window-state.ts';
 import { PartStateError } from '../engine/errors.ts';
@@ -20,12 +21,14 @@ const VERSION = 1;
 /** `recordPosition` width: 56 + 1 + 10. */
 const POSITION_BYTES = SEQUENCE_NUMBER_DIGITS + 1 + SUB_SEQUENCE_DIGITS;
 const FIXED_BYTES = 1 + 7 * 8 + 4;
+/** On a little-endian host the horizon's bytes are a `Float64Array`'s: copied, not parsed. */
+const NATIVE_LE = endianness() === 'LE';
 
 /** A part's state and its de-duplication horizon. */
 export interface PartState {
   readonly state: WindowState;
-  /** Hashes of the most recent event ids absorbed, oldest first. */
-  readonly recentIdHashes: readonly number[];
+  /** Hashes of the most recent event ids absorbed, oldest first (a `Float64Array` once decoded). */
+  readonly recentIdHashes: ArrayLike<number>;
   /** Last position taken per ordering unit. */
   readonly marks: ReadonlyMap<string, string>;
 }
@@ -52,7 +55,13 @@ export function encodePartState(part: PartState): Uint8Array {
   out.set(sketch, o);
   o += sketch.length;
   o = out.writeUInt32LE(part.recentIdHashes.length, o);
-  for (const h of part.recentIdHashes) o = out.writeDoubleLE(h, o);
+  const hashes = part.recentIdHashes;
+  if (NATIVE_LE && hashes instanceof Float64Array) {
+    out.set(new Uint8Array(hashes.buffer, hashes.byteOffset, hashes.byteLength), o);
+    o += hashes.byteLength;
+  } else {
+    for (let i = 0; i < hashes.length; i++) o = out.writeDoubleLE(hashes[i]!, o);
+  }
   o = out.writeUInt32LE(markKeys.length, o);
   let i = 0;
   for (const position of part.marks.values()) {
@@ -104,8 +113,13 @@ export function decodePartState(
   let o = sketchEnd + 4 + n * 8;
   if (buf.length < o + 4)
     throw new PartStateError('state blob is truncated inside the hash list', where);
-  const recentIdHashes: number[] = new Array(n);
-  for (let i = 0; i < n; i++) recentIdHashes[i] = buf.readDoubleLE(sketchEnd + 4 + i * 8);
+  const recentIdHashes = new Float64Array(n);
+  if (NATIVE_LE) {
+    // A copy, not a view: the blob's offset need not be a multiple of 8.
+    new Uint8Array(recentIdHashes.buffer).set(buf.subarray(sketchEnd + 4, sketchEnd + 4 + n * 8));
+  } else {
+    for (let i = 0; i < n; i++) recentIdHashes[i] = buf.readDoubleLE(sketchEnd + 4 + i * 8);
+  }
   const m = buf.readUInt32LE(o);
   o += 4;
   const marks = new Map<string, string>();

@@ -1,3 +1,5 @@
+import { DDSketch } from '@datadog/sketches-js';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   deserializeSketch,
@@ -20,5 +22,56 @@ describe('mergeSketch', () => {
     expect(into.count).toBe(3);
     expect(into.getValueAtQuantile(0.5)).toBeCloseTo(-20, -0.5);
     expect(Math.abs(into.getValueAtQuantile(0.5) + 20)).toBeLessThanOrEqual(0.2);
+  });
+});
+
+describe('deserializeSketch', () => {
+  /** The decoding the fast path replaces: the library's `fromProto`, merged into a collapsing sketch. */
+  function libraryDecode(bytes: Uint8Array): ReturnType<typeof newSketch> {
+    const sketch = newSketch(0.01);
+    mergeSketch(sketch, DDSketch.fromProto(bytes));
+    return sketch;
+  }
+  const values = fc.array(
+    fc.oneof(
+      fc.double({ min: -1e6, max: 1e6, noNaN: true }),
+      fc.double({ min: 1e-300, max: 1e300, noNaN: true }),
+      fc.constant(0),
+    ),
+    { maxLength: 400 },
+  );
+
+  it('decodes to the sketch the library decoding gives, and stays so as values are added', () => {
+    fc.assert(
+      fc.property(values, values, (before, after) => {
+        // arrange
+        const original = newSketch(0.01);
+        for (const v of before) original.accept(v);
+        const bytes = serializeSketch(original);
+        // act
+        const fast = deserializeSketch(bytes, 0.01);
+        const reference = libraryDecode(bytes);
+        for (const v of after) {
+          fast.accept(v);
+          reference.accept(v);
+        }
+        // assert
+        expect(fast.count).toBe(reference.count);
+        expect(fast.zeroCount).toBe(reference.zeroCount);
+        for (const q of [0, 0.01, 0.25, 0.5, 0.9, 0.99, 1]) {
+          expect(fast.getValueAtQuantile(q)).toBe(reference.getValueAtQuantile(q));
+        }
+        expect(deserializeSketch(serializeSketch(fast), 0.01).getValueAtQuantile(0.5)).toBe(
+          reference.getValueAtQuantile(0.5),
+        );
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('reads a sketch of another relative accuracy through the library, which refuses it', () => {
+    const other = newSketch(0.05);
+    other.accept(3);
+    expect(() => deserializeSketch(serializeSketch(other), 0.01)).toThrow(/relativeAccuracy/);
   });
 });

@@ -13,8 +13,10 @@ describe('IdHashSet', () => {
           const reference = new Set<number>();
           // act / assert
           for (const h of hashes) {
+            expect(set.has(h)).toBe(reference.has(h));
             expect(set.add(h)).toBe(!reference.has(h));
             reference.add(h);
+            expect(set.has(h)).toBe(true);
           }
           expect(set.size).toBe(reference.size);
         },
