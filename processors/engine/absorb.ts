@@ -214,6 +214,8 @@ class MarkCursor {
 
 const EMPTY_MARKS: ReadonlyMap<string, string> = new Map();
 const NO_HASHES: ArrayLike<number> = new Float64Array(0);
+const FILTER_WORDS = 128;
+const FILTER_MASK = FILTER_WORDS - 1;
 
 /**
  * The set the plan's events are checked against, from event `from` on: the stored horizon's
@@ -229,12 +231,24 @@ function seenFromHorizon(
 ): IdHashSet {
   const remaining = indices.length - from;
   const candidates = new IdHashSet(remaining);
-  for (let j = from; j < indices.length; j++) candidates.add(idHashes[indices[j]!]!);
+  // A bit per value of the low 12 bits of the candidates' hashes: most stored hashes are ruled
+  // out by one load, and only the few that pass (about remaining / 4096 of them) probe the set.
+  const filter = new Int32Array(FILTER_WORDS);
+  for (let j = from; j < indices.length; j++) {
+    const hash = idHashes[indices[j]!]!;
+    candidates.add(hash);
+    const low = hash >>> 0;
+    const word = (low >>> 5) & FILTER_MASK;
+    filter[word] = filter[word]! | (1 << (low & 31));
+  }
   // Hits are among the candidates, so at most `remaining` of them, plus `remaining` adds.
   const seen = new IdHashSet(remaining * 2);
   for (let h = 0; h < horizon.length; h++) {
     const hash = horizon[h]!;
-    if (candidates.has(hash)) seen.add(hash);
+    const low = hash >>> 0;
+    if ((filter[(low >>> 5) & FILTER_MASK]! & (1 << (low & 31))) !== 0 && candidates.has(hash)) {
+      seen.add(hash);
+    }
   }
   return seen;
 }
