@@ -9,28 +9,11 @@
  * only ever touches the lowest bins, far below p50.
  */
 
-import { createRequire } from 'node:module';
 import { DDSketch, LogCollapsingLowestDenseDDSketch } from '@datadog/sketches-js';
+import { type ProtoBins, readSketchProto, writeSketchProto } from './sketch-proto.ts';
 
 /** The bin cap of every sketch (the library's default, named here because decoding checks it). */
 const BIN_LIMIT = 2048;
-
-/** The protobuf messages the library itself encodes with (no `exports` map hides them). */
-interface ProtoStore {
-  readonly contiguousBinCounts?: readonly number[] | null;
-  readonly contiguousBinIndexOffset?: number | null;
-}
-interface ProtoSketch {
-  readonly mapping?: { readonly gamma?: number | null } | null;
-  readonly positiveValues?: ProtoStore | null;
-  readonly negativeValues?: ProtoStore | null;
-  readonly zeroCount?: number | null;
-}
-const protoSketch = (
-  createRequire(import.meta.url)('@datadog/sketches-js/dist/ddsketch/proto/compiled') as {
-    DDSketch: { decode(bytes: Uint8Array): ProtoSketch };
-  }
-).DDSketch;
 
 /** The fields of the library's dense store that `fromProto` and `copy` set. */
 interface DenseStoreFields {
@@ -55,9 +38,27 @@ export function newSketch(relativeAccuracy: number): Sketch {
   return new LogCollapsingLowestDenseDDSketch({ relativeAccuracy, binLimit: BIN_LIMIT });
 }
 
-/** Compact protobuf form (the DDSketch wire format shared with Datadog's other libraries). */
+/** The mapping's fields `KeyMapping.prototype.toProto` reads (not in the library's types). */
+interface MappingFields {
+  readonly gamma: number;
+  readonly _offset: number;
+  _protoInterpolation(): number;
+}
+
+/**
+ * Compact protobuf form (the DDSketch wire format shared with Datadog's other libraries), the
+ * bytes `sketch.toProto()` gives, written without protobufjs (see `sketch-proto.ts`).
+ */
 export function serializeSketch(sketch: Sketch): Uint8Array {
-  return sketch.toProto();
+  const mapping = sketch.mapping as unknown as MappingFields;
+  return writeSketchProto({
+    gamma: mapping.gamma,
+    indexOffset: mapping._offset,
+    interpolation: mapping._protoInterpolation(),
+    positive: sketch.store as unknown as DenseStoreFields,
+    negative: sketch.negativeStore as unknown as DenseStoreFields,
+    zeroCount: sketch.zeroCount,
+  });
 }
 
 /**
@@ -72,21 +73,20 @@ export function serializeSketch(sketch: Sketch): Uint8Array {
  */
 export function deserializeSketch(bytes: Uint8Array, relativeAccuracy: number): Sketch {
   const sketch = newSketch(relativeAccuracy);
-  const decoded = protoSketch.decode(bytes);
-  const positive = decoded.positiveValues;
-  const negative = decoded.negativeValues;
+  const decoded = readSketchProto(bytes);
   if (
-    decoded.mapping?.gamma !== sketch.mapping.gamma ||
-    !fitsStore(positive) ||
-    !fitsStore(negative)
+    decoded === undefined ||
+    decoded.gamma !== sketch.mapping.gamma ||
+    decoded.positive.bins.length > BIN_LIMIT ||
+    decoded.negative.bins.length > BIN_LIMIT
   ) {
     mergeSketch(sketch, DDSketch.fromProto(bytes));
     return sketch;
   }
-  const zeroCount = decoded.zeroCount ?? 0;
+  const { zeroCount } = decoded;
   const count =
-    fillStore(sketch.store as unknown as DenseStoreFields, positive) +
-    fillStore(sketch.negativeStore as unknown as DenseStoreFields, negative) +
+    fillStore(sketch.store as unknown as DenseStoreFields, decoded.positive) +
+    fillStore(sketch.negativeStore as unknown as DenseStoreFields, decoded.negative) +
     zeroCount;
   // As `merge` into an empty sketch leaves them: `fromProto` keeps no min, max or sum.
   if (count > 0) {
@@ -96,36 +96,19 @@ export function deserializeSketch(bytes: Uint8Array, relativeAccuracy: number): 
   return sketch;
 }
 
-function fitsStore(store: ProtoStore | null | undefined): store is Required<ProtoStore> & {
-  readonly contiguousBinCounts: readonly number[];
-  readonly contiguousBinIndexOffset: number;
-} {
-  return (
-    store != null &&
-    store.contiguousBinCounts != null &&
-    store.contiguousBinIndexOffset != null &&
-    store.contiguousBinCounts.length <= BIN_LIMIT
-  );
-}
-
 /** Puts the bins of `from` into the empty `into`; returns their total count. */
-function fillStore(
-  into: DenseStoreFields,
-  from: {
-    readonly contiguousBinCounts: readonly number[];
-    readonly contiguousBinIndexOffset: number;
-  },
-): number {
-  const bins = from.contiguousBinCounts;
+function fillStore(into: DenseStoreFields, from: ProtoBins): number {
+  const { bins } = from;
   let count = 0;
   for (let i = 0; i < bins.length; i++) count += bins[i]!;
   // An empty store stays as built: `merge` skips a store whose count is 0.
   if (count === 0) return 0;
-  into.bins = bins.slice();
+  // The decoded array is this sketch's own: no copy.
+  into.bins = bins;
   into.count = count;
-  into.offset = from.contiguousBinIndexOffset;
-  into.minKey = from.contiguousBinIndexOffset;
-  into.maxKey = from.contiguousBinIndexOffset + bins.length - 1;
+  into.offset = from.offset;
+  into.minKey = from.offset;
+  into.maxKey = from.offset + bins.length - 1;
   return count;
 }
 

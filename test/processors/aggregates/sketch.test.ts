@@ -75,3 +75,32 @@ describe('deserializeSketch', () => {
     expect(() => deserializeSketch(serializeSketch(other), 0.01)).toThrow(/relativeAccuracy/);
   });
 });
+
+describe('serializeSketch', () => {
+  it('writes the bytes the library writes, for empty, zero-only, negative and collapsed sketches', () => {
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.oneof(
+            fc.double({ min: -1e6, max: 1e6, noNaN: true }),
+            fc.double({ min: 1e-300, max: 1e300, noNaN: true }),
+            fc.constant(0),
+          ),
+          { maxLength: 400 },
+        ),
+        (values) => {
+          // arrange
+          const sketch = newSketch(0.01);
+          for (const v of values) sketch.accept(v);
+          // act
+          const ours = serializeSketch(sketch);
+          // assert
+          expect(Buffer.from(ours).equals(Buffer.from(sketch.toProto()))).toBe(true);
+          const again = deserializeSketch(ours, 0.01);
+          expect(Buffer.from(serializeSketch(again)).equals(Buffer.from(ours))).toBe(true);
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+});
