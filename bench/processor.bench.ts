@@ -8,7 +8,8 @@
  *   de-duplication horizon (2,048 hashes), a sketch of 2,048 values and one mark, stored as the
  *   encoded blob a read returns. The blob is built before the measured window; decoding it
  *   (`decodePartState`, as `readParts` does per item) and copying state and horizon are measured,
- *   since the handler pays them on every batch. DynamoDB I/O is not in either number.
+ *   since the handler pays them on every batch; a third figure adds `encodePartState` of each
+ *   new part, which the handler also pays before its write. DynamoDB I/O is in no number.
  * Then the heap
  * with 10,000 sources and three window sizes, in a child process capped at 256 MiB of heap
  * (`processor-heap.ts`).
@@ -57,11 +58,15 @@ function steadyPartBlob(partitionKey: string): Uint8Array {
 
 const WHERE = { pk: 'bench', sk: 'bench' };
 
-/** `stored` maps a part's partition key to its encoded state; undefined: cold (no parts yet). */
+/**
+ * `stored` maps a part's partition key to its encoded state; undefined: cold (no parts yet).
+ * `encode`: also serialize each new part, as the handler does before its write.
+ */
 function processBatch(
   records: Parameters<typeof decodeBatch>[0],
   specs: readonly WindowSpec[],
   stored?: ReadonlyMap<string, Uint8Array>,
+  encode = false,
 ): number {
   const batch = decodeBatch(records, 'partition-key');
   let absorbed = 0;
@@ -72,7 +77,9 @@ function processBatch(
       const decoded = decodePartState(blob, ABSORB.relativeAccuracy, WHERE);
       part = { ...decoded, version: 1, closed: false };
     }
-    absorbed += absorbPlan(part, plan, NO_TIME, ABSORB).absorbed;
+    const outcome = absorbPlan(part, plan, NO_TIME, ABSORB);
+    if (encode && outcome.next !== undefined) sink += encodePartState(outcome.next).length;
+    absorbed += outcome.absorbed;
   }
   return absorbed;
 }
@@ -99,6 +106,7 @@ let sink = 0;
 const floor: number[] = [];
 const cold: number[] = [];
 const steady: number[] = [];
+const steadyEncoded: number[] = [];
 for (let r = 0; r < ROUNDS; r++) {
   floor.push(
     rate(bodies.length, () => {
@@ -119,6 +127,11 @@ for (let r = 0; r < ROUNDS; r++) {
   // Every event is new to its stored part: a steady number that skipped work would show here.
   if (absorbed !== userRecords.length) throw new Error(`steady absorbed ${absorbed}`);
   sink += absorbed;
+  steadyEncoded.push(
+    rate(userRecords.length, () => {
+      sink += processBatch(records, tenSeconds, steadyParts, true);
+    }),
+  );
 }
 
 // Heap: 10,000 sources x 3 window sizes, in a child whose heap is capped at the target.
@@ -149,6 +162,7 @@ const result = {
     rawAvscDecodeFloor: Math.round(median(floor)),
     processorColdParts: Math.round(median(cold)),
     processorSteadyParts: Math.round(median(steady)),
+    processorSteadyPartsWithEncode: Math.round(median(steadyEncoded)),
   },
   coldOverFloor: median(cold) / median(floor),
   steadyOverFloor: median(steady) / median(floor),
@@ -157,6 +171,7 @@ const result = {
     dedupHorizonEvents: ABSORB.dedupHorizonEvents,
     sketchValues: ABSORB.dedupHorizonEvents,
     measured: 'decodePartState per part + absorbPlan (state, horizon and marks copied)',
+    withEncode: 'the same, plus encodePartState of every new part (what the handler writes)',
   },
   heap: {
     scenario:
