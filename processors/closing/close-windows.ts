@@ -19,11 +19,12 @@
  *    window at least once and never with different contents.
  */
 
-import { BatchGetItemCommand, QueryCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import { QueryCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { decodeRecord } from '../../schemas/codec.ts';
 import type { WindowAggregate } from '../../schemas/types.ts';
 import { mapBounded } from '../engine/bounded.ts';
 import type { WindowSink } from '../sinks/types.ts';
+import { batchGetItems } from '../store/batch-get.ts';
 import { windowStartKey } from '../store/keys.ts';
 import {
   OPEN_PARTS_INDEX,
@@ -143,24 +144,13 @@ export async function finishStrandedParts(
 ): Promise<number> {
   const keys = await queryIndex(options.store, CLOSING_KEY, windowStartKey(olderThanMillis));
   const closed: ClosedPart[] = [];
-  for (let i = 0; i < keys.length; i += 100) {
-    const response = await options.store.client.send(
-      new BatchGetItemCommand({
-        RequestItems: {
-          [options.store.tableName]: {
-            Keys: keys.slice(i, i + 100).map((k) => ({ pk: { S: k.pk }, sk: { S: k.sk } })),
-            ConsistentRead: true,
-          },
-        },
-      }),
-    );
-    for (const item of response.Responses?.[options.store.tableName] ?? []) {
-      closed.push({
-        pk: item.pk?.S ?? '',
-        sk: item.sk?.S ?? '',
-        windowStart: Number(item.windowStart?.N),
-      });
-    }
+  const items = await batchGetItems(options.store.client, options.store.tableName, keys);
+  for (const item of items) {
+    closed.push({
+      pk: item.pk?.S ?? '',
+      sk: item.sk?.S ?? '',
+      windowStart: Number(item.windowStart?.N),
+    });
   }
   if (closed.length === 0) return 0;
   return (await finishWindows(options, closed, await currentStreamWatermark(options)))
@@ -232,26 +222,15 @@ export async function emitPendingWindows(
     windowStartKey(olderThanMillis),
   );
   const windows: MarkedWindow[] = [];
-  for (let i = 0; i < keys.length; i += 100) {
-    const response = await options.store.client.send(
-      new BatchGetItemCommand({
-        RequestItems: {
-          [options.store.tableName]: {
-            Keys: keys.slice(i, i + 100).map((k) => ({ pk: { S: k.pk }, sk: { S: k.sk } })),
-            ConsistentRead: true,
-          },
-        },
-      }),
-    );
-    for (const item of response.Responses?.[options.store.tableName] ?? []) {
-      const record = item.record?.B;
-      if (record === undefined || item.emittedAt !== undefined) continue;
-      windows.push({
-        pk: item.pk?.S ?? '',
-        sk: item.sk?.S ?? '',
-        aggregate: decodeWindowAggregate(record),
-      });
-    }
+  const items = await batchGetItems(options.store.client, options.store.tableName, keys);
+  for (const item of items) {
+    const record = item.record?.B;
+    if (record === undefined || item.emittedAt !== undefined) continue;
+    windows.push({
+      pk: item.pk?.S ?? '',
+      sk: item.sk?.S ?? '',
+      aggregate: decodeWindowAggregate(record),
+    });
   }
   return (await emit(options, windows)) ? windows.length : 0;
 }

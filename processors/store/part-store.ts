@@ -11,8 +11,6 @@
 
 import {
   type AttributeValue,
-  BatchGetItemCommand,
-  type BatchGetItemCommandOutput,
   type DynamoDBClient,
   GetItemCommand,
   PutItemCommand,
@@ -20,6 +18,7 @@ import {
 import { DYNAMODB } from '../../infra/limits.ts';
 import type { StoredPart } from '../engine/absorb.ts';
 import type { PartKey } from '../engine/batch-plan.ts';
+import { batchGetItems } from './batch-get.ts';
 import { AggregateStoreError, isConditionalCheckFailed } from './errors.ts';
 import { itemSizeBytes, marksThatFit, PartTooLargeError } from './item-size.ts';
 import { closedWindowSk, partSk, seriesPk, windowStartKey } from './keys.ts';
@@ -97,38 +96,12 @@ export async function readParts(
   keys: readonly PartKey[],
 ): Promise<Map<string, StoredPart>> {
   const found = new Map<string, StoredPart>();
-  for (let i = 0; i < keys.length; i += DYNAMODB.maxBatchGetKeys) {
-    let pending: Record<string, AttributeValue>[] = keys
-      .slice(i, i + DYNAMODB.maxBatchGetKeys)
-      .map(partItemKey)
-      .map(({ pk, sk }) => ({ pk: { S: pk }, sk: { S: sk } }));
-    for (let attempt = 0; pending.length > 0; attempt++) {
-      if (attempt > 0) await sleep(Math.min(1000, 25 * 2 ** attempt));
-      if (attempt > 8) {
-        throw new AggregateStoreError(
-          'BatchGetItem',
-          { tableName: options.tableName, detail: `${pending.length} keys still unprocessed` },
-          'throttled',
-        );
-      }
-      let response: BatchGetItemCommandOutput;
-      try {
-        response = await options.client.send(
-          new BatchGetItemCommand({
-            RequestItems: { [options.tableName]: { Keys: pending, ConsistentRead: true } },
-          }),
-        );
-      } catch (error) {
-        throw new AggregateStoreError('BatchGetItem', { tableName: options.tableName }, error);
-      }
-      for (const item of response.Responses?.[options.tableName] ?? []) {
-        found.set(
-          itemId(item.pk?.S ?? '', item.sk?.S ?? ''),
-          partFromItem(item, options.relativeAccuracy),
-        );
-      }
-      pending = response.UnprocessedKeys?.[options.tableName]?.Keys ?? [];
-    }
+  const items = await batchGetItems(options.client, options.tableName, keys.map(partItemKey));
+  for (const item of items) {
+    found.set(
+      itemId(item.pk?.S ?? '', item.sk?.S ?? ''),
+      partFromItem(item, options.relativeAccuracy),
+    );
   }
   return found;
 }
@@ -255,10 +228,6 @@ export function expiresAtSeconds(windowEndMillis: number, retentionSeconds: numb
   return Math.max(0, Math.floor(windowEndMillis / 1000) + retentionSeconds);
 }
 
-function sleep(millis: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, millis));
-}
-
 /**
  * Which of the windows of `keys` already have a closed-window marker. Asked only for parts that
  * do not exist yet: a shard that first writes to a window after the window was finished must
@@ -275,42 +244,10 @@ export async function readClosedWindows(
     wanted.set(itemId(pk, sk), { pk, sk });
   }
   const found = new Set<string>();
-  const all = [...wanted.values()];
-  for (let i = 0; i < all.length; i += DYNAMODB.maxBatchGetKeys) {
-    let pending: Record<string, AttributeValue>[] = all
-      .slice(i, i + DYNAMODB.maxBatchGetKeys)
-      .map(({ pk, sk }) => ({ pk: { S: pk }, sk: { S: sk } }));
-    for (let attempt = 0; pending.length > 0 && attempt < 8; attempt++) {
-      if (attempt > 0) await sleep(25 * 2 ** attempt);
-      let response: BatchGetItemCommandOutput;
-      try {
-        response = await options.client.send(
-          new BatchGetItemCommand({
-            RequestItems: {
-              [options.tableName]: {
-                Keys: pending,
-                ProjectionExpression: 'pk, sk',
-                ConsistentRead: true,
-              },
-            },
-          }),
-        );
-      } catch (error) {
-        throw new AggregateStoreError('BatchGetItem', { tableName: options.tableName }, error);
-      }
-      for (const item of response.Responses?.[options.tableName] ?? []) {
-        found.add(itemId(item.pk?.S ?? '', item.sk?.S ?? ''));
-      }
-      pending = response.UnprocessedKeys?.[options.tableName]?.Keys ?? [];
-    }
-    if (pending.length > 0) {
-      throw new AggregateStoreError(
-        'BatchGetItem',
-        { tableName: options.tableName, detail: `${pending.length} keys still unprocessed` },
-        'throttled',
-      );
-    }
-  }
+  const items = await batchGetItems(options.client, options.tableName, [...wanted.values()], {
+    projection: 'pk, sk',
+  });
+  for (const item of items) found.add(itemId(item.pk?.S ?? '', item.sk?.S ?? ''));
   return found;
 }
 
