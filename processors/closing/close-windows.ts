@@ -23,6 +23,7 @@ import { QueryCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { decodeRecord } from '../../schemas/codec.ts';
 import type { WindowAggregate } from '../../schemas/types.ts';
 import { mapBounded } from '../engine/bounded.ts';
+import type { ResolvedProcessorConfig } from '../kinesis/config.ts';
 import type { WindowSink } from '../sinks/types.ts';
 import { batchGetItems } from '../store/batch-get.ts';
 import { windowStartKey } from '../store/keys.ts';
@@ -63,6 +64,30 @@ export interface CloseOptions {
   readonly maxConcurrentWrites: number;
   readonly allowedLatenessMillis: number;
   readonly idleTimeoutMillis: number;
+}
+
+/** The part store and the closing options (at a clock reading) of a processor configuration. */
+export function closingFor(config: ResolvedProcessorConfig): {
+  readonly store: PartStoreOptions;
+  at(nowMillis: number): CloseOptions;
+} {
+  const store: PartStoreOptions = {
+    client: config.dynamoDb,
+    tableName: config.tableName,
+    relativeAccuracy: config.sketchRelativeAccuracy,
+    retentionSeconds: config.retentionSeconds,
+  };
+  return {
+    store,
+    at: (nowMillis) => ({
+      store,
+      sinks: config.windowSinks,
+      nowMillis,
+      maxConcurrentWrites: config.maxConcurrentWrites,
+      allowedLatenessMillis: config.allowedLatenessMillis,
+      idleTimeoutMillis: config.idleTimeoutMillis,
+    }),
+  };
 }
 
 /** The stream watermark now (one Query of the shard states). */

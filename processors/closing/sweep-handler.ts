@@ -14,15 +14,19 @@
  * emission a crash or a failing sink left unconfirmed, both once they are `idleTimeoutMillis` old.
  */
 
-import { QueryCommand } from '@aws-sdk/client-dynamodb';
 import type { Context, ScheduledEvent } from 'aws-lambda';
 import {
   type ProcessorConfig,
   processorConfigFromEnv,
   resolveProcessorConfig,
 } from '../kinesis/config.ts';
-import { SHARDS_PK } from '../store/keys.ts';
-import { closeDueParts, emitPendingWindows, finishStrandedParts } from './close-windows.ts';
+import {
+  closeDueParts,
+  closingFor,
+  emitPendingWindows,
+  finishStrandedParts,
+} from './close-windows.ts';
+import { readShardStates } from './stream-watermark.ts';
 
 /** What one sweep did. */
 export interface SweepResult {
@@ -38,42 +42,19 @@ export type SweepHandler = (event?: ScheduledEvent, context?: Context) => Promis
 /** Builds the sweep from the processor's configuration (same table, windows, sinks, clock). */
 export function createSweepHandler(config: ProcessorConfig): SweepHandler {
   const resolved = resolveProcessorConfig(config);
-  const store = {
-    client: resolved.dynamoDb,
-    tableName: resolved.tableName,
-    relativeAccuracy: resolved.sketchRelativeAccuracy,
-    retentionSeconds: resolved.retentionSeconds,
-  };
+  const closing = closingFor(resolved);
   return async () => {
     const nowMillis = resolved.clock();
-    const options = {
-      store,
-      sinks: resolved.windowSinks,
-      nowMillis,
-      maxConcurrentWrites: resolved.maxConcurrentWrites,
-      allowedLatenessMillis: resolved.allowedLatenessMillis,
-      idleTimeoutMillis: resolved.idleTimeoutMillis,
-    };
-    const response = await store.client.send(
-      new QueryCommand({
-        TableName: store.tableName,
-        KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': { S: SHARDS_PK } },
-        ConsistentRead: true,
-      }),
-    );
+    const options = closing.at(nowMillis);
     let idleShards = 0;
     let partsClosed = 0;
     let windowsEmitted = 0;
-    for (const item of response.Items ?? []) {
-      const shardId = item.sk?.S;
-      const lastActivityAt = Number(item.lastActivityAt?.N ?? 0);
-      if (shardId === undefined || nowMillis - lastActivityAt < resolved.idleTimeoutMillis)
-        continue;
+    for (const shard of await readShardStates(closing.store)) {
+      if (nowMillis - shard.lastActivityAtMillis < resolved.idleTimeoutMillis) continue;
       idleShards++;
       const outcome = await closeDueParts(
         options,
-        shardId,
+        shard.shardId,
         nowMillis - resolved.allowedLatenessMillis,
       );
       partsClosed += outcome.partsClosed;

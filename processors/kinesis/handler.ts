@@ -15,7 +15,7 @@
  */
 
 import type { Context, KinesisStreamBatchResponse, KinesisStreamEvent } from 'aws-lambda';
-import { closeDueParts } from '../closing/close-windows.ts';
+import { closeDueParts, closingFor } from '../closing/close-windows.ts';
 import { planBatch } from '../engine/batch-plan.ts';
 import { PartTooLargeError } from '../store/item-size.ts';
 import { applyPlans } from './apply-parts.ts';
@@ -36,20 +36,8 @@ export type ProcessorHandler = (
 /** Builds a processor handler from its configuration (validated now, not on the first batch). */
 export function createProcessorHandler(config: ProcessorConfig): ProcessorHandler {
   const resolved = resolveProcessorConfig(config);
-  const store = {
-    client: resolved.dynamoDb,
-    tableName: resolved.tableName,
-    relativeAccuracy: resolved.sketchRelativeAccuracy,
-    retentionSeconds: resolved.retentionSeconds,
-  };
-  const closeOptions = (nowMillis: number) => ({
-    store,
-    sinks: resolved.windowSinks,
-    nowMillis,
-    maxConcurrentWrites: resolved.maxConcurrentWrites,
-    allowedLatenessMillis: resolved.allowedLatenessMillis,
-    idleTimeoutMillis: resolved.idleTimeoutMillis,
-  });
+  const closing = closingFor(resolved);
+  const { store } = closing;
   return async (event) => {
     const nowMillis = resolved.clock();
     const batch = decodeBatch(event.Records, resolved.orderingUnit);
@@ -99,7 +87,7 @@ export function createProcessorHandler(config: ProcessorConfig): ProcessorHandle
     for (const [shardId, settledMax] of settled) {
       const max = Math.max(settledMax, shardTimes.timeOf(shardId).maxEventTimeMillis);
       await closeDueParts(
-        closeOptions(nowMillis),
+        closing.at(nowMillis),
         shardId,
         max - resolved.allowedLatenessMillis,
       ).catch((error: unknown) =>

@@ -10,9 +10,10 @@
  * against the value read when it began, never against its own events.
  */
 
-import { BatchGetItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import { UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import type { ShardTime } from '../engine/absorb.ts';
 import type { EventColumns, RecordContext } from '../engine/event-columns.ts';
+import { batchGetItems } from '../store/batch-get.ts';
 import { isConditionalCheckFailed } from '../store/errors.ts';
 import { SHARDS_PK } from '../store/keys.ts';
 import type { PartStoreOptions } from '../store/part-store.ts';
@@ -37,17 +38,12 @@ export async function loadShardTimes(
   const shardIds = [...new Set(contextsWithEvents(events).map((c) => c.shardId))];
   const times = new Map<string, ShardTime>();
   if (shardIds.length > 0) {
-    const response = await store.client.send(
-      new BatchGetItemCommand({
-        RequestItems: {
-          [store.tableName]: {
-            Keys: shardIds.map((id) => ({ pk: { S: SHARDS_PK }, sk: { S: id } })),
-            ConsistentRead: true,
-          },
-        },
-      }),
+    const items = await batchGetItems(
+      store.client,
+      store.tableName,
+      shardIds.map((id) => ({ pk: SHARDS_PK, sk: id })),
     );
-    for (const item of response.Responses?.[store.tableName] ?? []) {
+    for (const item of items) {
       const max = Number(item.maxEventTime?.N ?? Number.NaN);
       if (item.sk?.S && Number.isFinite(max)) {
         times.set(item.sk.S, {
