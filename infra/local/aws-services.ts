@@ -14,7 +14,7 @@ import { CreateQueueCommand, GetQueueAttributesCommand } from '@aws-sdk/client-s
 import { eventBridgeClient, firehoseClient, snsClient, sqsClient } from '../aws-clients.ts';
 import type { Env } from '../env.ts';
 import { BUSES, DELIVERY_STREAMS, QUEUES, TOPICS } from '../resources.ts';
-import { LOCAL_ACCOUNT, LOCAL_REGION } from './endpoints.ts';
+import { LOCAL_ACCOUNT, LOCAL_CREDENTIALS, LOCAL_REGION } from './endpoints.ts';
 import type { LambdaTarget } from './services/eventbridge/delivery.ts';
 import { startEventBridgeServer } from './services/eventbridge/server.ts';
 import { startFirehoseServer } from './services/firehose/server.ts';
@@ -82,7 +82,7 @@ export async function startAwsServices(options: AwsServicesOptions): Promise<Aws
       AWS_ENDPOINT_URL_EVENTBRIDGE: eventBridge.endpoint,
       AWS_ENDPOINT_URL_FIREHOSE: firehose.endpoint,
     };
-    const resources = await provision({ ...env, ...LOCAL_SIGNING });
+    const resources = await provision({ ...env, ...LOCAL_CREDENTIALS, AWS_REGION: LOCAL_REGION });
     return {
       sqsEndpoint: sqs.endpoint,
       snsEndpoint: sns.endpoint,
@@ -98,12 +98,6 @@ export async function startAwsServices(options: AwsServicesOptions): Promise<Aws
     throw error;
   }
 }
-
-const LOCAL_SIGNING = {
-  AWS_REGION: LOCAL_REGION,
-  AWS_ACCESS_KEY_ID: 'local',
-  AWS_SECRET_ACCESS_KEY: 'local',
-} as const;
 
 /** Creates (or finds, on a persisted stack) every queue, topic, bus and delivery stream. */
 async function provision(env: Env) {
