@@ -25,116 +25,197 @@ export interface PartKey {
 export interface PartPlan {
   readonly key: PartKey;
   readonly columns: EventColumns;
-  readonly indices: number[];
+  readonly indices: Int32Array;
 }
 
-/** The plans of one series (source, metric, shard, partition key) under one spec. */
-class SeriesPlans {
-  readonly byStart = new Map<number, PartPlan>();
+/** One series (source, metric, shard, partition key); series of one source are chained. */
+interface Series {
+  readonly source: string;
+  readonly metric: string;
+  readonly partitionKey: string;
+  readonly shardId: string;
+  /** Per spec, the windows of this series seen so far. */
+  readonly windows: SeriesWindows[];
+  readonly next: Series | undefined;
+}
+
+/** The plans of one series under one spec, by window start. */
+interface SeriesWindows {
+  readonly sizeMillis: number;
+  /** What starts are aligned to: the size of a tumbling window, the slide of a hopping one. */
+  readonly stepMillis: number;
+  /**
+   * `alignedStart` of the series' previous event: a later event within one step of it has the
+   * same, without the floating-point modulo (the largest cost per event once lookups were
+   * cheap). Exact: `alignedStart` is exact for integer steps below 2^53, so `t` in
+   * `[aligned, aligned + step)` means `alignedStart(t, step) === aligned`.
+   */
+  aligned: number;
   // Events of a series mostly fall in the window of the one before: one compare, no lookup.
-  lastStart = Number.NaN;
-  lastPlan: PartPlan | undefined;
-
-  constructor(
-    readonly columns: EventColumns,
-    readonly head: number,
-    readonly spec: WindowSpec,
-  ) {}
-
-  /** Adds event `i` to the plan of the window starting at `start`, creating it if new. */
-  add(i: number, start: number, plans: PartPlan[]): void {
-    let plan = start === this.lastStart ? this.lastPlan : this.byStart.get(start);
-    if (plan === undefined) {
-      const { columns, head, spec } = this;
-      plan = {
-        key: {
-          source: columns.sources[head]!,
-          metric: columns.metrics[head]!,
-          windowSizeMillis: spec.sizeMillis,
-          windowStart: start,
-          windowEnd: start + spec.sizeMillis,
-          shardId: columns.contextOf(head).shardId,
-          partitionKey: columns.partitionKeys[head]!,
-        },
-        columns,
-        indices: [],
-      };
-      this.byStart.set(start, plan);
-      plans.push(plan);
-    }
-    this.lastStart = start;
-    this.lastPlan = plan;
-    plan.indices.push(i);
-  }
+  lastStart: number;
+  lastPlan: number;
+  byStart: Map<number, number> | undefined;
 }
 
-/** Per (source, metric), the series of every (shard, partition key) and their plans per spec. */
-type SeriesIndex = Map<string, Map<string, SeriesPlans[][]>>;
+/** (event, plan) pairs in event order, and the plans' keys in first-seen order. */
+class Assignments {
+  events: Int32Array;
+  plans: Int32Array;
+  length = 0;
+  readonly keys: PartKey[] = [];
 
-/** The plans per spec of the series of event `i`, created if new. */
-function seriesOf(
-  index: SeriesIndex,
-  columns: EventColumns,
-  i: number,
-  specs: readonly WindowSpec[],
-): SeriesPlans[] {
-  const source = columns.sources[i]!;
-  const metric = columns.metrics[i]!;
-  let byMetric = index.get(source);
-  if (byMetric === undefined) {
-    byMetric = new Map();
-    index.set(source, byMetric);
+  constructor(capacity: number) {
+    this.events = new Int32Array(Math.max(capacity, 16));
+    this.plans = new Int32Array(this.events.length);
   }
-  let candidates = byMetric.get(metric);
-  if (candidates === undefined) {
-    candidates = [];
-    byMetric.set(metric, candidates);
+
+  /** Puts event `i` in the window of `series` starting at `start` (a new plan if new). */
+  add(i: number, start: number, series: Series, windows: SeriesWindows): void {
+    const plan =
+      start === windows.lastStart ? windows.lastPlan : this.#planOf(start, series, windows);
+    const n = this.length;
+    if (n === this.events.length) this.#grow();
+    this.events[n] = i;
+    this.plans[n] = plan;
+    this.length = n + 1;
   }
-  const partitionKey = columns.partitionKeys[i]!;
-  const shardId = columns.contextOf(i).shardId;
-  // Almost always one candidate: a batch is one shard, and a source one partition key.
-  for (let c = 0; c < candidates.length; c++) {
-    const series = candidates[c]!;
-    const head = series[0]!.head;
-    if (
-      columns.partitionKeys[head] === partitionKey &&
-      columns.contextOf(head).shardId === shardId
-    ) {
-      return series;
+
+  #planOf(start: number, series: Series, windows: SeriesWindows): number {
+    let byStart = windows.byStart;
+    if (byStart === undefined) {
+      byStart = new Map();
+      if (windows.lastPlan >= 0) byStart.set(windows.lastStart, windows.lastPlan);
+      windows.byStart = byStart;
     }
+    let plan = byStart.get(start);
+    if (plan === undefined) {
+      plan = this.keys.length;
+      this.keys.push({
+        source: series.source,
+        metric: series.metric,
+        windowSizeMillis: windows.sizeMillis,
+        windowStart: start,
+        windowEnd: start + windows.sizeMillis,
+        shardId: series.shardId,
+        partitionKey: series.partitionKey,
+      });
+      byStart.set(start, plan);
+    }
+    windows.lastStart = start;
+    windows.lastPlan = plan;
+    return plan;
   }
-  const series = specs.map((spec) => new SeriesPlans(columns, i, spec));
-  candidates.push(series);
-  return series;
+
+  #grow(): void {
+    const events = new Int32Array(this.events.length * 2);
+    events.set(this.events);
+    this.events = events;
+    const plans = new Int32Array(events.length);
+    plans.set(this.plans);
+    this.plans = plans;
+  }
 }
 
 /**
  * Assigns every event to its windows under every spec and groups them by part, keeping order.
- * Nested maps keyed by the decoded strings (rather than one concatenated key) keep the
- * per-event cost to two lookups and no string building; a tumbling window is one modulo.
+ *
+ * Per event: one map lookup by source (the decoder interns strings, so the compares that pick
+ * the series among those of one source are mostly pointer compares), one compare with the
+ * series' last window start, and one (event, plan) pair written to a typed array. The pairs are
+ * then counted and placed per plan into one `Int32Array` (a counting sort, stable), so the plans'
+ * index lists are views of one buffer rather than thousands of growing JS arrays.
  * `specs` have distinct sizes (the config requires it: a part is identified by size and start).
  */
 export function planBatch(columns: EventColumns, specs: readonly WindowSpec[]): PartPlan[] {
-  const plans: PartPlan[] = [];
-  if (specs.length === 0) return plans;
-  const index: SeriesIndex = new Map();
-  const { timestamps } = columns;
+  if (specs.length === 0) return [];
+  const { timestamps, sources, metrics, partitionKeys, records, recordContexts } = columns;
+  const bySource = new Map<string, Series>();
+  const assigned = new Assignments(columns.length * specs.length);
+  // Each record's context has its own shard-id string (cut from its event id), equal but not
+  // identical: comparing those by content per event was half of this loop. One string per shard,
+  // taken once per record, makes the compare below a pointer compare.
+  const shards = new Map<string, string>();
+  let record = -1;
+  let shardId = '';
   for (let i = 0; i < columns.length; i++) {
+    const source = sources[i]!;
+    const metric = metrics[i]!;
+    const partitionKey = partitionKeys[i]!;
+    if (records[i] !== record) {
+      record = records[i]!;
+      const ofRecord = recordContexts[record]!.shardId;
+      shardId = shards.get(ofRecord) ?? ofRecord;
+      shards.set(ofRecord, shardId);
+    }
+    const first = bySource.get(source);
+    let series = first;
+    while (
+      series !== undefined &&
+      (series.metric !== metric ||
+        series.partitionKey !== partitionKey ||
+        series.shardId !== shardId)
+    ) {
+      series = series.next;
+    }
+    if (series === undefined) {
+      const windows = specs.map(noWindows);
+      series = { source, metric, partitionKey, shardId, windows, next: first };
+      bySource.set(source, series);
+    }
     const t = timestamps[i]!;
-    const series = seriesOf(index, columns, i, specs);
     for (let s = 0; s < specs.length; s++) {
       const spec = specs[s]!;
-      const plansOfSpec = series[s]!;
+      const windows = series.windows[s]!;
+      let aligned = windows.aligned;
+      if (!(t >= aligned && t < aligned + windows.stepMillis)) {
+        aligned = alignedStart(t, windows.stepMillis);
+        windows.aligned = aligned;
+      }
       if (spec.kind === 'tumbling') {
-        plansOfSpec.add(i, alignedStart(t, spec.sizeMillis), plans);
+        assigned.add(i, aligned, series, windows);
         continue;
       }
       // Latest start first, as `assignHoppingWindows`.
-      for (let start = alignedStart(t, spec.slideMillis); start > t - spec.sizeMillis; ) {
-        plansOfSpec.add(i, start, plans);
+      for (let start = aligned; start > t - spec.sizeMillis; ) {
+        assigned.add(i, start, series, windows);
         start -= spec.slideMillis;
       }
     }
   }
-  return plans;
+  return groupByPlan(assigned, columns);
+}
+
+function noWindows(spec: WindowSpec): SeriesWindows {
+  return {
+    sizeMillis: spec.sizeMillis,
+    stepMillis: spec.kind === 'tumbling' ? spec.sizeMillis : spec.slideMillis,
+    aligned: Number.NaN,
+    lastStart: Number.NaN,
+    lastPlan: -1,
+    byStart: undefined,
+  };
+}
+
+/** The plans of `assigned`, each with its events in order (a counting sort by plan). */
+function groupByPlan(assigned: Assignments, columns: EventColumns): PartPlan[] {
+  const { keys, events, plans, length } = assigned;
+  const starts = new Int32Array(keys.length + 1);
+  for (let n = 0; n < length; n++) {
+    const p = plans[n]! + 1;
+    starts[p] = starts[p]! + 1;
+  }
+  for (let p = 0; p < keys.length; p++) starts[p + 1] = starts[p + 1]! + starts[p]!;
+  const all = new Int32Array(length);
+  const next = starts.slice(0, keys.length);
+  for (let n = 0; n < length; n++) {
+    const p = plans[n]!;
+    const at = next[p]!;
+    all[at] = events[n]!;
+    next[p] = at + 1;
+  }
+  const out: PartPlan[] = new Array(keys.length);
+  for (let p = 0; p < keys.length; p++) {
+    out[p] = { key: keys[p]!, columns, indices: all.subarray(starts[p]!, starts[p + 1]!) };
+  }
+  return out;
 }
