@@ -23,11 +23,15 @@ import {
   type SchemaRegistryOptions,
 } from './registry.ts';
 import { asBuffer, readSingleObject, writeSingleObject } from './single-object.ts';
-import { type TelemetryFieldsReader, telemetryDecoders } from './telemetry-decoder.ts';
+import {
+  type TelemetryFieldsReader,
+  type TelemetrySpansReader,
+  telemetryDecoders,
+} from './telemetry-decoder.ts';
 import type { TelemetryEvent } from './types.ts';
 
 export type { SchemaName, SchemaRegistryOptions } from './registry.ts';
-export type { TelemetryFields } from './telemetry-decoder.ts';
+export type { TelemetryFields, TelemetrySpans } from './telemetry-decoder.ts';
 
 /** A decoded record of any known schema. */
 export interface DecodedAnyRecord {
@@ -48,6 +52,8 @@ export interface Codec {
   decodeTelemetryEventAt(buf: Buffer, start: number, end: number): TelemetryEvent;
   /** @throws {SchemaDecodeError} see the module-level `readTelemetryFieldsAt`. */
   readTelemetryFieldsAt: TelemetryFieldsReader;
+  /** Never throws: see the module-level `readTelemetrySpansAt`. */
+  readTelemetrySpansAt: TelemetrySpansReader;
   /** @throws {SchemaEncodeError} when the value does not match the schema. */
   encodeRecord(schemaName: SchemaName, value: unknown): Buffer;
   /** @throws {SchemaDecodeError} see the module-level `decodeTelemetryEvent`. */
@@ -105,6 +111,7 @@ export function createCodec(options: SchemaRegistryOptions = {}): Codec {
     decodeTelemetryEvent: (bytes) => inPlace.eventAt(asBuffer(bytes), 0, bytes.length),
     decodeTelemetryEventAt: inPlace.eventAt,
     readTelemetryFieldsAt: inPlace.fieldsAt,
+    readTelemetrySpansAt: inPlace.spansAt,
     encodeRecord: (schemaName, value) => {
       const known = registry.writer(schemaName);
       return writeSingleObject(known, validated(known, value));
@@ -153,6 +160,14 @@ export const decodeTelemetryEventAt: (buf: Buffer, start: number, end: number) =
  * @throws {SchemaDecodeError} as `decodeTelemetryEventAt`.
  */
 export const readTelemetryFieldsAt: TelemetryFieldsReader = defaultCodec.readTelemetryFieldsAt;
+
+/**
+ * The record at `buf[start, end)` as byte spans and numbers, without making a string, when it
+ * is a plain record of the newest `TelemetryEvent` version; undefined otherwise, and then
+ * {@link readTelemetryFieldsAt} gives the fields or the exact error. What the processor's hot
+ * loop reads; the spans hold until the next call.
+ */
+export const readTelemetrySpansAt: TelemetrySpansReader = defaultCodec.readTelemetrySpansAt;
 
 /**
  * Encodes `value` as a single-object record of the newest version of `schemaName`.

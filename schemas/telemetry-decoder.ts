@@ -8,18 +8,34 @@
 import { readRecordAt } from './read-at.ts';
 import type { SchemaRegistry } from './registry.ts';
 import { HEADER_BYTES, MARKER_0, MARKER_1 } from './single-object.ts';
-import { TelemetryBodyReader, type TelemetryFields } from './telemetry-reader.ts';
+import {
+  TelemetryBodyReader,
+  type TelemetryFields,
+  type TelemetrySpans,
+} from './telemetry-reader.ts';
 import type { TelemetryEvent } from './types.ts';
 
-export type { TelemetryFields } from './telemetry-reader.ts';
+export type { TelemetryFields, TelemetrySpans } from './telemetry-reader.ts';
 
 /** Decodes `buf[start, end)` into a flyweight whose fields hold until the next call. */
 export type TelemetryFieldsReader = (buf: Buffer, start: number, end: number) => TelemetryFields;
 
 type RecordConstructor = new (...fields: unknown[]) => TelemetryEvent;
 
-/** The two in-place decoders of one registry. */
+/**
+ * The body at `buf[start, end)` as spans, when the straight-line reader could read it without
+ * avsc (a record of the reader version, plain case); undefined otherwise: then `fieldsAt` gives
+ * the fields or the exact error. Never throws. The spans hold until the next call.
+ */
+export type TelemetrySpansReader = (
+  buf: Buffer,
+  start: number,
+  end: number,
+) => TelemetrySpans | undefined;
+
+/** The in-place decoders of one registry. */
 export function telemetryDecoders(registry: SchemaRegistry): {
+  readonly spansAt: TelemetrySpansReader;
   readonly fieldsAt: TelemetryFieldsReader;
   readonly eventAt: (buf: Buffer, start: number, end: number) => TelemetryEvent;
 } {
@@ -44,6 +60,7 @@ export function telemetryDecoders(registry: SchemaRegistry): {
     }
   ).recordConstructor;
   return {
+    spansAt: (buf, start, end) => (fast(buf, start, end) ? body : undefined),
     fieldsAt: (buf, start, end) => {
       if (fast(buf, start, end)) return body!;
       const event = slow(buf, start, end);

@@ -1,8 +1,9 @@
 /**
  * A straight-line reader for the body of the current `TelemetryEvent` version, the processor's
- * hot path: no avsc Tap dispatch per field, and `source`, `metric` and `unit` (a few hundred
- * distinct values where event ids are unique) interned, so that a batch does not allocate the
- * same strings again for every record and later map lookups find their hash already computed.
+ * hot path: no avsc Tap dispatch per field, and no string made until one is asked for: a reader
+ * that works on bytes (the processor) reads the spans, and `source`, `metric` and `unit` (a few
+ * hundred distinct values where event ids are unique) are interned when they are made, so that
+ * a batch does not allocate the same strings again for every record.
  *
  * It is only used for records whose writer is the reader version itself, and only when that
  * version has exactly the field list below (checked when the codec is built; a new version
@@ -46,16 +47,41 @@ export interface TelemetryFields {
   readonly unit: string | null;
 }
 
-/** The fields of one decoded body, overwritten by every `read` (a flyweight). */
-export class TelemetryBodyReader implements TelemetryFields {
-  eventId = '';
-  source = '';
-  metric = '';
+/**
+ * Where the strings of the body just read lie in its buffer, for a caller that works on bytes
+ * (the processor hashes event ids and keys series by their bytes, and makes strings only for
+ * what it reports or stores).
+ */
+export interface TelemetrySpans extends TelemetryFields {
+  readonly buf: Buffer;
+  readonly eventIdStart: number;
+  readonly eventIdEnd: number;
+  readonly sourceStart: number;
+  readonly sourceEnd: number;
+  readonly metricStart: number;
+  readonly metricEnd: number;
+}
+
+/**
+ * The fields of one decoded body, overwritten by every `read` (a flyweight). Numbers and the
+ * optional fields are read by `read`; the three strings only when asked for, once per read.
+ */
+export class TelemetryBodyReader implements TelemetrySpans {
+  buf: Buffer = Buffer.alloc(0);
+  eventIdStart = 0;
+  eventIdEnd = 0;
+  sourceStart = 0;
+  sourceEnd = 0;
+  metricStart = 0;
+  metricEnd = 0;
   value = 0;
   timestamp = 0;
   attributes: Record<string, string> | null = null;
   unit: string | null = null;
 
+  #eventId: string | undefined;
+  #source: string | undefined;
+  #metric: string | undefined;
   #pos = 0;
   #ok = true;
   readonly #interned = new StringInterner();
@@ -74,14 +100,38 @@ export class TelemetryBodyReader implements TelemetryFields {
     return new TelemetryBodyReader(fields[5]!.type.types[1]!);
   }
 
+  get eventId(): string {
+    this.#eventId ??= (this.buf as SlicingBuffer).utf8Slice(this.eventIdStart, this.eventIdEnd);
+    return this.#eventId;
+  }
+
+  /** Interned: the same string object for the same bytes. */
+  get source(): string {
+    this.#source ??= this.#interned.intern(this.buf, this.sourceStart, this.sourceEnd);
+    return this.#source;
+  }
+
+  /** Interned, as `source`. */
+  get metric(): string {
+    this.#metric ??= this.#interned.intern(this.buf, this.metricStart, this.metricEnd);
+    return this.#metric;
+  }
+
   /** Reads the body at `buf[pos, end)`; false when avsc must decide (see the module comment). */
   read(buffer: Buffer, pos: number, end: number): boolean {
     const buf = buffer as SlicingBuffer;
+    this.buf = buf;
+    this.#eventId = undefined;
+    this.#source = undefined;
+    this.#metric = undefined;
     this.#pos = pos;
     this.#ok = true;
-    this.eventId = this.#string(buf, end, false);
-    this.source = this.#string(buf, end, true);
-    this.metric = this.#string(buf, end, true);
+    this.eventIdEnd = this.#string(buf, end);
+    this.eventIdStart = this.#from;
+    this.sourceEnd = this.#string(buf, end);
+    this.sourceStart = this.#from;
+    this.metricEnd = this.#string(buf, end);
+    this.metricStart = this.#from;
     if (!this.#ok || this.#pos + 8 > end) return false;
     this.value = buf.readDoubleLE(this.#pos);
     this.#pos += 8;
@@ -94,8 +144,10 @@ export class TelemetryBodyReader implements TelemetryFields {
     else return false;
     const unit = this.#long(buf, end);
     if (unit === 0) this.unit = null;
-    else if (unit === 1) this.unit = this.#string(buf, end, true);
-    else return false;
+    else if (unit === 1) {
+      const unitEnd = this.#string(buf, end);
+      if (this.#ok) this.unit = this.#interned.intern(buf, this.#from, unitEnd);
+    } else return false;
     return this.#ok && this.#pos === end;
   }
 
@@ -128,16 +180,21 @@ export class TelemetryBodyReader implements TelemetryFields {
     return (n >> 1) ^ -(n & 1);
   }
 
-  #string(buf: SlicingBuffer, end: number, intern: boolean): string {
+  /** Start of the last string `#string` skipped. */
+  #from = 0;
+
+  /** Skips a string: its end is returned, its start left in `#from`. */
+  #string(buf: SlicingBuffer, end: number): number {
     const length = this.#long(buf, end);
     const start = this.#pos;
     if (!this.#ok || length < 0 || length > end - start) {
+      this.#from = start;
       this.#fail();
-      return '';
+      return start;
     }
-    const stop = start + length;
-    this.#pos = stop;
-    return intern ? this.#interned.intern(buf, start, stop) : buf.utf8Slice(start, stop);
+    this.#from = start;
+    this.#pos = start + length;
+    return this.#pos;
   }
 
   #map(buf: SlicingBuffer, end: number): Record<string, string> | null {

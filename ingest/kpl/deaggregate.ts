@@ -8,7 +8,7 @@
 import { hash } from 'node:crypto';
 import { StringInterner } from '../../schemas/string-intern.ts';
 import { CorruptAggregatedRecordError, KPL_CORRUPT_REASONS } from '../errors.ts';
-import { hasKplMagic, KPL_CHECKSUM_BYTES, KPL_MAGIC, KPL_OVERHEAD_BYTES } from './format.ts';
+import { hasKplMagic, KPL_CHECKSUM_BYTES, KPL_MAGIC, KPL_OVERHEAD_BYTES, TAG } from './format.ts';
 
 /** One user record. */
 export interface UserRecord {
@@ -35,19 +35,24 @@ export interface CorruptResult {
 }
 
 /**
- * One Kinesis record's user records as offsets into its bytes, for hot paths: no object and no
- * Buffer view per user record. User record `i` is `buf[starts[i], ends[i])` with partition key
- * `partitionKeys[i]` (the same string object for every record of one table entry) and
- * sub-sequence number `i`.
+ * One Kinesis record's user records as offsets into its bytes, for hot paths: no object, no
+ * Buffer view and no string per user record. User record `i` (of `count`) is
+ * `buf[starts[i], ends[i])`, with sub-sequence number `i`, partition key
+ * `partitionKeyTable[partitionKeyIndexes[i]]` and explicit hash key
+ * `explicitHashKeyTable[explicitHashKeyIndexes[i]]` (none where the index is -1). Every index
+ * is checked to lie inside its table.
  */
 export interface UserRecordSpans {
   readonly buf: Buffer;
   readonly aggregated: boolean;
-  readonly starts: readonly number[];
-  readonly ends: readonly number[];
-  readonly partitionKeys: readonly string[];
-  /** Per user record, `undefined` where it has none. */
-  readonly explicitHashKeys: readonly (string | undefined)[];
+  readonly count: number;
+  readonly starts: ArrayLike<number>;
+  readonly ends: ArrayLike<number>;
+  /** The record's distinct partition keys (its table; for a plain record, its one key). */
+  readonly partitionKeyTable: readonly string[];
+  readonly partitionKeyIndexes: ArrayLike<number>;
+  readonly explicitHashKeyTable: readonly string[];
+  readonly explicitHashKeyIndexes: ArrayLike<number>;
 }
 
 /** What {@link deaggregateSpans} found. */
@@ -87,13 +92,14 @@ export function deaggregate(
   }
   const result = deaggregateSpans(data, partitionKey, options);
   if (result.status === 'corrupt') return result;
-  const { buf, starts, ends, partitionKeys, explicitHashKeys } = result.spans;
-  const records: UserRecord[] = new Array(starts.length);
-  for (let i = 0; i < starts.length; i++) {
+  const spans = result.spans;
+  const records: UserRecord[] = new Array(spans.count);
+  for (let i = 0; i < spans.count; i++) {
+    const ehk = spans.explicitHashKeyIndexes[i]!;
     records[i] = {
-      partitionKey: partitionKeys[i]!,
-      explicitHashKey: explicitHashKeys[i],
-      data: buf.subarray(starts[i], ends[i]),
+      partitionKey: spans.partitionKeyTable[spans.partitionKeyIndexes[i]!]!,
+      explicitHashKey: ehk < 0 ? undefined : spans.explicitHashKeyTable[ehk],
+      data: spans.buf.subarray(spans.starts[i], spans.ends[i]),
       subSequenceNumber: i,
     };
   }
@@ -108,8 +114,8 @@ export function deaggregate(
  * ```ts
  * const result = deaggregateSpans(data, record.kinesis.partitionKey);
  * if (result.status === 'ok') {
- *   const { buf, starts, ends } = result.spans;
- *   for (let i = 0; i < starts.length; i++) decodeAt(buf, starts[i]!, ends[i]!);
+ *   const { buf, count, starts, ends } = result.spans;
+ *   for (let i = 0; i < count; i++) decodeAt(buf, starts[i]!, ends[i]!);
  * }
  * ```
  */
@@ -125,10 +131,13 @@ export function deaggregateSpans(
     const spans: UserRecordSpans = {
       buf,
       aggregated: false,
-      starts: [0],
+      count: 1,
+      starts: PLAIN_STARTS,
       ends: [buf.length],
-      partitionKeys: [partitionKey],
-      explicitHashKeys: [undefined],
+      partitionKeyTable: [partitionKey],
+      partitionKeyIndexes: PLAIN_STARTS,
+      explicitHashKeyTable: [],
+      explicitHashKeyIndexes: PLAIN_NO_HASH_KEY,
     };
     return { status: 'ok', spans };
   }
@@ -244,15 +253,153 @@ class Reader {
 
 // Partition keys repeat across records (a few hundred sources): one string per distinct key.
 const keys = new StringInterner();
+const PLAIN_STARTS: ArrayLike<number> = Int32Array.of(0);
+const PLAIN_NO_HASH_KEY: ArrayLike<number> = Int32Array.of(-1);
 
 function readAggregatedRecord(buf: Buffer, end: number): UserRecordSpans {
+  const spans = new SpansBuilder(buf);
+  return scanCanonical(buf, end, spans) ? spans.build() : readAnyAggregatedRecord(buf, end);
+}
+
+/** The columns of {@link UserRecordSpans} as they are read: typed arrays that grow. */
+class SpansBuilder {
+  count = 0;
+  starts = new Int32Array(256);
+  ends = new Int32Array(256);
+  // Doubles: an index read by the general reader may be any safe integer, and must be reported
+  // as it was.
+  pkIndexes = new Float64Array(256);
+  ehkIndexes = new Float64Array(256);
+  readonly pkTable: string[] = [];
+  readonly ehkTable: string[] = [];
+
+  constructor(readonly buf: Buffer) {}
+
+  add(start: number, end: number, pk: number, ehk: number): void {
+    const i = this.count++;
+    if (i === this.starts.length) this.#grow();
+    this.starts[i] = start;
+    this.ends[i] = end;
+    this.pkIndexes[i] = pk;
+    this.ehkIndexes[i] = ehk;
+  }
+
+  /** The index of the first record whose key index lies outside its table, or -1. */
+  firstBadIndex(): number {
+    const pks = this.pkTable.length;
+    const ehks = this.ehkTable.length;
+    for (let i = 0; i < this.count; i++) {
+      if (this.pkIndexes[i]! >= pks || this.ehkIndexes[i]! >= ehks) return i;
+    }
+    return -1;
+  }
+
+  build(): UserRecordSpans {
+    const n = this.count;
+    return {
+      buf: this.buf,
+      aggregated: true,
+      count: n,
+      starts: this.starts.subarray(0, n),
+      ends: this.ends.subarray(0, n),
+      partitionKeyTable: this.pkTable,
+      partitionKeyIndexes: this.pkIndexes.subarray(0, n),
+      explicitHashKeyTable: this.ehkTable,
+      explicitHashKeyIndexes: this.ehkIndexes.subarray(0, n),
+    };
+  }
+
+  #grow(): void {
+    const grow = <T extends Int32Array | Float64Array>(from: T, to: T): T => {
+      to.set(from);
+      return to;
+    };
+    const n = this.starts.length * 2;
+    this.starts = grow(this.starts, new Int32Array(n));
+    this.ends = grow(this.ends, new Int32Array(n));
+    this.pkIndexes = grow(this.pkIndexes, new Float64Array(n));
+    this.ehkIndexes = grow(this.ehkIndexes, new Float64Array(n));
+  }
+}
+
+/** Set by {@link varintAt}: the position after the varint it read. */
+let after = 0;
+
+/**
+ * A varint below 2^28 at `buf[pos]` (`after` is set past it), or -1 when it is longer or runs
+ * past `end`.
+ */
+function varintAt(buf: Buffer, pos: number, end: number): number {
+  if (pos >= end) return -1;
+  let b = buf[pos]!;
+  if (b < 0x80) {
+    after = pos + 1;
+    return b;
+  }
+  let value = b & 0x7f;
+  for (let shift = 7; shift < 28; shift += 7) {
+    if (++pos >= end) return -1;
+    b = buf[pos]!;
+    value |= (b & 0x7f) << shift;
+    if (b < 0x80) {
+      after = pos + 1;
+      return value;
+    }
+  }
+  return -1;
+}
+
+/**
+ * The common shape, fast: only the three known fields of each message, one-byte keys, varints
+ * below 2^28, every index inside its table. Returns false at the first thing outside that
+ * shape, and the general reader ({@link readAnyAggregatedRecord}) decides (unknown fields, tags,
+ * long varints, or the exact error). One pass, nothing allocated per user record.
+ */
+function scanCanonical(buf: Buffer, end: number, spans: SpansBuilder): boolean {
+  let pos = KPL_MAGIC.length;
+  while (pos < end) {
+    const tag = buf[pos]!;
+    const length = varintAt(buf, pos + 1, end);
+    if (length < 0) return false;
+    const from = after;
+    const stop = from + length;
+    if (stop > end) return false;
+    if (tag === TAG.records) {
+      let pk = -1;
+      let ehk = -1;
+      let start = -1;
+      let dataEnd = -1;
+      let p = from;
+      while (p < stop) {
+        const field = buf[p]!;
+        const value = varintAt(buf, p + 1, stop);
+        if (value < 0) return false;
+        p = after;
+        if (field === TAG.partitionKeyIndex) pk = value;
+        else if (field === TAG.explicitHashKeyIndex) ehk = value;
+        else if (field === TAG.data) {
+          start = p;
+          p += value;
+          if (p > stop) return false;
+          dataEnd = p;
+        } else return false;
+      }
+      if (pk < 0 || start < 0) return false;
+      spans.add(start, dataEnd, pk, ehk);
+    } else if (tag === TAG.partitionKeyTable) {
+      spans.pkTable.push(keys.intern(buf, from, stop));
+    } else if (tag === TAG.explicitHashKeyTable) {
+      spans.ehkTable.push(keys.intern(buf, from, stop));
+    } else return false;
+    pos = stop;
+  }
+  return spans.firstBadIndex() < 0;
+}
+
+/** Any well-formed aggregated record (unknown fields skipped), or a `ProtobufError`. */
+function readAnyAggregatedRecord(buf: Buffer, end: number): UserRecordSpans {
   const reader = new Reader(buf, KPL_MAGIC.length, end);
-  const pkTable: string[] = [];
-  const ehkTable: string[] = [];
-  const pkIndexes: number[] = [];
-  const ehkIndexes: number[] = [];
-  const starts: number[] = [];
-  const ends: number[] = [];
+  const spans = new SpansBuilder(buf);
   while (reader.pos < end) {
     const at = reader.pos;
     const key = reader.varint();
@@ -263,53 +410,33 @@ function readAggregatedRecord(buf: Buffer, end: number): UserRecordSpans {
     }
     if (field === 1 || field === 2) {
       const e = reader.delimited();
-      (field === 1 ? pkTable : ehkTable).push(keys.intern(buf, reader.from, e));
+      (field === 1 ? spans.pkTable : spans.ehkTable).push(keys.intern(buf, reader.from, e));
     } else if (field === 3) {
       const e = reader.delimited();
       reader.pos = reader.from;
       reader.end = e;
-      readRecord(reader, pkIndexes, ehkIndexes, starts, ends);
+      readRecord(reader, spans);
       reader.end = end;
     } else {
       reader.skip(wireType);
     }
   }
-  const partitionKeys: string[] = new Array(starts.length);
-  const explicitHashKeys: (string | undefined)[] = new Array(starts.length);
-  for (let i = 0; i < starts.length; i++) {
-    const pk = pkIndexes[i]!;
-    const partitionKey = pkTable[pk];
-    if (partitionKey === undefined) {
-      throw new ProtobufError(
-        `record ${i}: partition_key_index ${pk} outside a table of ${pkTable.length}`,
-        starts[i]!,
-      );
-    }
-    partitionKeys[i] = partitionKey;
-    const ehk = ehkIndexes[i]!;
-    let explicitHashKey: string | undefined;
-    if (ehk >= 0) {
-      explicitHashKey = ehkTable[ehk];
-      if (explicitHashKey === undefined) {
-        throw new ProtobufError(
-          `record ${i}: explicit_hash_key_index ${ehk} outside a table of ${ehkTable.length}`,
-          starts[i]!,
-        );
-      }
-    }
-    explicitHashKeys[i] = explicitHashKey;
+  const bad = spans.firstBadIndex();
+  if (bad >= 0) {
+    const pk = spans.pkIndexes[bad]!;
+    const ehk = spans.ehkIndexes[bad]!;
+    throw new ProtobufError(
+      pk >= spans.pkTable.length
+        ? `record ${bad}: partition_key_index ${pk} outside a table of ${spans.pkTable.length}`
+        : `record ${bad}: explicit_hash_key_index ${ehk} outside a table of ${spans.ehkTable.length}`,
+      spans.starts[bad]!,
+    );
   }
-  return { buf, aggregated: true, starts, ends, partitionKeys, explicitHashKeys };
+  return spans.build();
 }
 
-/** Reads one Record message (`reader.pos` to `reader.end`), appending its fields. */
-function readRecord(
-  reader: Reader,
-  pkIndexes: number[],
-  ehkIndexes: number[],
-  starts: number[],
-  ends: number[],
-): void {
+/** Reads one Record message (`reader.pos` to `reader.end`), appending it to `spans`. */
+function readRecord(reader: Reader, spans: SpansBuilder): void {
   const at = reader.pos;
   let pk = -1;
   let ehk = -1;
@@ -336,8 +463,5 @@ function readRecord(
   }
   if (pk < 0) throw new ProtobufError('Record without partition_key_index', at);
   if (start < 0) throw new ProtobufError('Record without data', at);
-  pkIndexes.push(pk);
-  ehkIndexes.push(ehk);
-  starts.push(start);
-  ends.push(end);
+  spans.add(start, end, pk, ehk);
 }

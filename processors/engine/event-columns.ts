@@ -10,7 +10,9 @@
  * `absorbPlan`). Here an event is an index; plans hold indices.
  */
 
+import type { SlicingBuffer } from '../../schemas/string-intern.ts';
 import type { TelemetryEvent } from '../../schemas/types.ts';
+import { SeriesKeys } from './series-keys.ts';
 
 const INITIAL_CAPACITY = 1024;
 
@@ -49,20 +51,33 @@ export class EventColumns {
   subSequences = new Int32Array(INITIAL_CAPACITY);
   /** Index of the event's Kinesis record in `recordContexts`. */
   records = new Int32Array(INITIAL_CAPACITY);
-  readonly eventIds: string[] = [];
+  /** The event's series id in `series` (shard, partition key, source, metric). */
+  seriesIds = new Int32Array(INITIAL_CAPACITY);
+  /** The batch's series. */
+  readonly series = new SeriesKeys();
+  // The event id as bytes of its record's data, made a string only when asked for (reports);
+  // a start of -1: the string is in `#eventIdStrings`.
+  #eventIdStarts = new Int32Array(INITIAL_CAPACITY);
+  #eventIdEnds = new Int32Array(INITIAL_CAPACITY);
+  readonly #eventIdStrings = new Map<number, string>();
+  readonly #recordData: (Buffer | undefined)[] = [];
   readonly sources: string[] = [];
   readonly metrics: string[] = [];
   /** The user record's partition key (the Kinesis record's for a plain record). */
   readonly partitionKeys: string[] = [];
   readonly recordContexts: RecordContext[] = [];
 
-  /** Starts the events of a new Kinesis record; returns its index. */
-  addRecord(context: RecordContext): number {
+  /**
+   * Starts the events of a new Kinesis record; returns its index. `data`: the record's bytes,
+   * which `pushSpans` events point into.
+   */
+  addRecord(context: RecordContext, data?: Buffer): number {
     this.recordContexts.push(context);
+    this.#recordData.push(data);
     return this.recordContexts.length - 1;
   }
 
-  /** Appends one event of record `record`. */
+  /** Appends one event of record `record`, from its decoded fields. */
   push(
     record: number,
     subSequence: number,
@@ -70,18 +85,69 @@ export class EventColumns {
     partitionKey: string,
     idHash: number,
   ): void {
+    const unit = this.series.unitOf(this.recordContexts[record]!.shardId, partitionKey);
+    const i = this.#append(
+      record,
+      subSequence,
+      fields.value,
+      fields.timestamp,
+      this.series.idOf(unit, fields.source, fields.metric),
+      idHash,
+    );
+    this.#eventIdStarts[i] = -1;
+    this.#eventIdStrings.set(i, fields.eventId);
+  }
+
+  /**
+   * Appends one event of record `record` (added with its data) whose series is already known
+   * (`series.idOfBytes`) and whose event id is the UTF-8 bytes `[eventIdStart, eventIdEnd)` of
+   * the record's data.
+   */
+  pushSpans(
+    record: number,
+    subSequence: number,
+    value: number,
+    timestamp: number,
+    seriesId: number,
+    idHash: number,
+    eventIdStart: number,
+    eventIdEnd: number,
+  ): void {
+    const i = this.#append(record, subSequence, value, timestamp, seriesId, idHash);
+    this.#eventIdStarts[i] = eventIdStart;
+    this.#eventIdEnds[i] = eventIdEnd;
+  }
+
+  #append(
+    record: number,
+    subSequence: number,
+    value: number,
+    timestamp: number,
+    seriesId: number,
+    idHash: number,
+  ): number {
     const i = this.length;
     if (i === this.values.length) this.#grow();
-    this.values[i] = fields.value;
-    this.timestamps[i] = fields.timestamp;
+    this.values[i] = value;
+    this.timestamps[i] = timestamp;
     this.idHashes[i] = idHash;
     this.subSequences[i] = subSequence;
     this.records[i] = record;
-    this.eventIds.push(fields.eventId);
-    this.sources.push(fields.source);
-    this.metrics.push(fields.metric);
-    this.partitionKeys.push(partitionKey);
+    this.seriesIds[i] = seriesId;
+    const series = this.series;
+    this.sources.push(series.sources[seriesId]!);
+    this.metrics.push(series.metrics[seriesId]!);
+    this.partitionKeys.push(series.partitionKeys[seriesId]!);
     this.length = i + 1;
+    return i;
+  }
+
+  /** The event id of event `i`. */
+  eventId(i: number): string {
+    const start = this.#eventIdStarts[i]!;
+    if (start < 0) return this.#eventIdStrings.get(i)!;
+    const data = this.#recordData[this.records[i]!] as SlicingBuffer;
+    return data.utf8Slice(start, this.#eventIdEnds[i]!);
   }
 
   /** The Kinesis record context of event `i`. */
@@ -92,9 +158,9 @@ export class EventColumns {
   /** Event `i` as a telemetry event (for reports; optional fields are not kept). */
   event(i: number): TelemetryEvent {
     return {
-      eventId: this.eventIds[i]!,
-      source: this.sources[i]!,
-      metric: this.metrics[i]!,
+      eventId: this.eventId(i),
+      source: this.series.sources[this.seriesIds[i]!]!,
+      metric: this.series.metrics[this.seriesIds[i]!]!,
       value: this.values[i]!,
       timestamp: this.timestamps[i]!,
     };
@@ -107,6 +173,9 @@ export class EventColumns {
     this.idHashes = grown(this.idHashes, new Float64Array(capacity));
     this.subSequences = grown(this.subSequences, new Int32Array(capacity));
     this.records = grown(this.records, new Int32Array(capacity));
+    this.seriesIds = grown(this.seriesIds, new Int32Array(capacity));
+    this.#eventIdStarts = grown(this.#eventIdStarts, new Int32Array(capacity));
+    this.#eventIdEnds = grown(this.#eventIdEnds, new Int32Array(capacity));
   }
 }
 

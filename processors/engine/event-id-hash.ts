@@ -13,9 +13,31 @@ export function eventIdHash(id: string, seed = 0): number {
     h1 = Math.imul(h1 ^ ch, 2654435761);
     h2 = Math.imul(h2 ^ ch, 1597334677);
   }
-  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507);
-  h1 ^= Math.imul(h2 ^ (h2 >>> 13), 3266489909);
-  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507);
-  h2 ^= Math.imul(h1 ^ (h1 >>> 13), 3266489909);
-  return 4294967296 * (2097151 & h2) + (h1 >>> 0);
+  return finish(h1, h2);
+}
+
+/**
+ * `eventIdHash` of the id whose UTF-8 bytes are `buf[start, end)`, without making the string:
+ * for ASCII bytes a string's char codes are its bytes, so the hash is the same number. Returns
+ * -1 (never a hash) when a byte is not ASCII: the caller hashes the decoded string instead.
+ */
+export function eventIdHashAt(buf: Uint8Array, start: number, end: number, seed = 0): number {
+  let h1 = 0xdeadbeef ^ seed;
+  let h2 = 0x41c6ce57 ^ seed;
+  let high = 0;
+  for (let i = start; i < end; i++) {
+    const ch = buf[i]!;
+    high |= ch;
+    h1 = Math.imul(h1 ^ ch, 2654435761);
+    h2 = Math.imul(h2 ^ ch, 1597334677);
+  }
+  return high & 0x80 ? -1 : finish(h1, h2);
+}
+
+function finish(h1: number, h2: number): number {
+  let a = Math.imul(h1 ^ (h1 >>> 16), 2246822507);
+  a ^= Math.imul(h2 ^ (h2 >>> 13), 3266489909);
+  let b = Math.imul(h2 ^ (h2 >>> 16), 2246822507);
+  b ^= Math.imul(a ^ (a >>> 13), 3266489909);
+  return 4294967296 * (2097151 & b) + (a >>> 0);
 }

@@ -7,11 +7,16 @@
 
 import type { KinesisStreamRecord } from 'aws-lambda';
 import { deaggregateSpans } from '../../ingest/kpl/deaggregate.ts';
-import { readTelemetryFieldsAt, type TelemetryFields } from '../../schemas/codec.ts';
+import { wordsOf } from '../../schemas/byte-words.ts';
+import {
+  readTelemetryFieldsAt,
+  readTelemetrySpansAt,
+  type TelemetryFields,
+} from '../../schemas/codec.ts';
 import { SchemaDecodeError } from '../../schemas/errors.ts';
 import { SequenceNumberError } from '../engine/errors.ts';
 import { EventColumns } from '../engine/event-columns.ts';
-import { eventIdHash } from '../engine/event-id-hash.ts';
+import { eventIdHash, eventIdHashAt } from '../engine/event-id-hash.ts';
 import { positionPrefix } from '../engine/sequence.ts';
 import { isValidEventTime } from '../windows/window.ts';
 
@@ -98,19 +103,46 @@ export function decodeBatch(
       });
       continue;
     }
-    // Spans, not user-record objects, and columns, not event objects: the loop allocates
-    // only the event id string.
-    const { buf, starts, ends, partitionKeys, aggregated } = result.spans;
+    // Spans, not user-record objects; bytes, not strings: a plain event allocates nothing. Its
+    // series is found by the bytes of its source and metric, its id hashed from its bytes.
+    const { buf, count, starts, ends, aggregated } = result.spans;
+    const { partitionKeyTable, partitionKeyIndexes } = result.spans;
     const orderingKey = orderingUnit === 'shard' ? '' : partitionKey;
-    const context = events.addRecord({
-      shardId,
-      sequenceNumber,
-      positionPrefix: prefix,
-      orderingKey,
-    });
-    for (let i = 0; i < starts.length; i++) {
+    const context = events.addRecord(
+      { shardId, sequenceNumber, positionPrefix: prefix, orderingKey },
+      buf,
+    );
+    const series = events.series;
+    const view = wordsOf(buf);
+    const units = new Int32Array(partitionKeyTable.length);
+    for (let k = 0; k < units.length; k++) units[k] = series.unitOf(shardId, partitionKeyTable[k]!);
+    for (let i = 0; i < count; i++) {
       const start = starts[i]!;
       const end = ends[i]!;
+      const spans = readTelemetrySpansAt(buf, start, end);
+      if (spans !== undefined && isWindowable(spans.value, spans.timestamp)) {
+        const idHash = eventIdHashAt(buf, spans.eventIdStart, spans.eventIdEnd);
+        events.pushSpans(
+          context,
+          i,
+          spans.value,
+          spans.timestamp,
+          series.idOfBytes(
+            units[partitionKeyIndexes[i]!]!,
+            buf,
+            view,
+            spans.sourceStart,
+            spans.sourceEnd,
+            spans.metricStart,
+            spans.metricEnd,
+          ),
+          idHash >= 0 ? idHash : eventIdHash(spans.eventId),
+          spans.eventIdStart,
+          spans.eventIdEnd,
+        );
+        continue;
+      }
+      // Not the plain case: avsc decodes it, or says exactly why it cannot be decoded.
       let fields: TelemetryFields | undefined;
       let problem: { reason: string; message: string } | undefined;
       try {
@@ -119,17 +151,18 @@ export function decodeBatch(
       } catch (error) {
         problem = decodeProblem(error);
       }
+      const userKey = partitionKeyTable[partitionKeyIndexes[i]!]!;
       if (problem !== undefined) {
         poison.push({
           ...where,
           ...problem,
-          partitionKey: partitionKeys[i]!,
+          partitionKey: userKey,
           subSequenceNumber: aggregated ? i : undefined,
           data: buf.subarray(start, end),
         });
         continue;
       }
-      events.push(context, i, fields!, partitionKeys[i]!, eventIdHash(fields!.eventId));
+      events.push(context, i, fields!, userKey, eventIdHash(fields!.eventId));
     }
   }
   return { events, poison, sequenceNumbers };
@@ -138,6 +171,11 @@ export function decodeBatch(
 function decodeProblem(error: unknown): { reason: string; message: string } {
   if (error instanceof SchemaDecodeError) return { reason: error.reason, message: error.message };
   return { reason: POISON_REASONS.undecodable, message: String(error) };
+}
+
+/** True when an event's value and time can be windowed (see `eventProblem`). */
+function isWindowable(value: number, timestamp: number): boolean {
+  return Number.isFinite(value) && isValidEventTime(timestamp);
 }
 
 /** Why a decoded event cannot be windowed, or undefined when it can. */

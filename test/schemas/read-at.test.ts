@@ -11,6 +11,7 @@ import {
   defaultCodec,
   encodeRecord,
   encodeTelemetryEvent,
+  readTelemetrySpansAt,
 } from '../../schemas/codec.ts';
 import { WrongSchemaError } from '../../schemas/errors.ts';
 import { readBody, readHeader } from '../../schemas/single-object.ts';
@@ -113,5 +114,49 @@ describe('decodeTelemetryEventAt', () => {
     });
     const big = Buffer.concat([Buffer.from('x'), other]);
     expect(() => decodeTelemetryEventAt(big, 1, big.length)).toThrow(WrongSchemaError);
+  });
+});
+
+describe('readTelemetrySpansAt', () => {
+  it('gives spans that hold the strings, and numbers equal to the exact path, or declines', () => {
+    let read = 0;
+    fc.assert(
+      fc.property(
+        telemetryEvent,
+        fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { maxLength: 2 }),
+        fc.uint8Array({ maxLength: 16 }),
+        fc.uint8Array({ maxLength: 16 }),
+        (event, flips, before, after) => {
+          const record = Buffer.from(encodeTelemetryEvent(event));
+          for (const [at, byte] of flips) record[at % record.length] = byte;
+          const big = Buffer.concat([before, record, after]);
+          const spans = readTelemetrySpansAt(big, before.length, before.length + record.length);
+          const expected = outcome(() => exact(Buffer.from(record)));
+          // Declining is always allowed (the caller then asks avsc); reading never is for a
+          // record the exact path rejects.
+          if (spans === undefined) return;
+          read++;
+          expect(expected).toHaveProperty('value');
+          const value = (expected as { value: TelemetryEvent }).value;
+          expect({
+            eventId: big.toString('utf8', spans.eventIdStart, spans.eventIdEnd),
+            source: big.toString('utf8', spans.sourceStart, spans.sourceEnd),
+            metric: big.toString('utf8', spans.metricStart, spans.metricEnd),
+            value: spans.value,
+            timestamp: spans.timestamp,
+            attributes: spans.attributes,
+            unit: spans.unit,
+          }).toEqual(value);
+          expect([spans.eventId, spans.source, spans.metric]).toEqual([
+            value.eventId,
+            value.source,
+            value.metric,
+          ]);
+        },
+      ),
+      { numRuns: 1_000 },
+    );
+    // Most unflipped records are plain: the fast path was really exercised.
+    expect(read).toBeGreaterThan(300);
   });
 });
