@@ -8,7 +8,7 @@
  * It is only used for records whose writer is the reader version itself, and only when that
  * version has exactly the field list below (checked when the codec is built; a new version
  * simply goes through avsc until this file learns it). It reproduces avsc's reads: zig-zag
- * varints with avsc's arithmetic, strings as `utf8Slice`, doubles as `readDoubleLE`, and the
+ * varints with avsc's arithmetic, strings as `utf8Slice`, doubles as `readDoubleLE` does (little-endian IEEE 754), and the
  * attribute map through avsc's own reader. It never decides an error: whatever is not the plain
  * case (a bound crossed, a length below zero, an unknown branch, trailing bytes) returns false,
  * and the caller decodes the record through avsc, which gives the value or the exact error.
@@ -16,6 +16,7 @@
 
 import type avro from 'avsc';
 import avscUtils, { type Tap } from 'avsc/lib/utils.js';
+import { wordsOf } from './byte-words.ts';
 import { type SlicingBuffer, StringInterner } from './string-intern.ts';
 
 /** The reader schema's fields as avsc's `schema()` prints them: what this reader reads. */
@@ -82,6 +83,7 @@ export class TelemetryBodyReader implements TelemetrySpans {
   #eventId: string | undefined;
   #source: string | undefined;
   #metric: string | undefined;
+  #view = wordsOf(this.buf);
   #pos = 0;
   #ok = true;
   readonly #interned = new StringInterner();
@@ -120,7 +122,11 @@ export class TelemetryBodyReader implements TelemetrySpans {
   /** Reads the body at `buf[pos, end)`; false when avsc must decide (see the module comment). */
   read(buffer: Buffer, pos: number, end: number): boolean {
     const buf = buffer as SlicingBuffer;
-    this.buf = buf;
+    // Consecutive reads are mostly user records of one Kinesis record: one view for all.
+    if (buf !== this.buf) {
+      this.buf = buf;
+      this.#view = wordsOf(buf);
+    }
     this.#eventId = undefined;
     this.#source = undefined;
     this.#metric = undefined;
@@ -133,7 +139,7 @@ export class TelemetryBodyReader implements TelemetrySpans {
     this.metricEnd = this.#string(buf, end);
     this.metricStart = this.#from;
     if (!this.#ok || this.#pos + 8 > end) return false;
-    this.value = buf.readDoubleLE(this.#pos);
+    this.value = this.#view.getFloat64(this.#pos, true);
     this.#pos += 8;
     this.timestamp = this.#long(buf, end);
     // avsc's LongType throws beyond its safe range ("potential precision loss"): let it.

@@ -28,7 +28,7 @@ export interface PartPlan {
   readonly indices: Int32Array;
 }
 
-/** One series (source, metric, shard, partition key); series of one source are chained. */
+/** One series (source, metric, shard, partition key): the decoder's series id names it. */
 interface Series {
   readonly source: string;
   readonly metric: string;
@@ -36,7 +36,6 @@ interface Series {
   readonly shardId: string;
   /** Per spec, the windows of this series seen so far. */
   readonly windows: SeriesWindows[];
-  readonly next: Series | undefined;
 }
 
 /** The plans of one series under one spec, by window start. */
@@ -119,48 +118,31 @@ class Assignments {
 /**
  * Assigns every event to its windows under every spec and groups them by part, keeping order.
  *
- * Per event: one map lookup by source (the decoder interns strings, so the compares that pick
- * the series among those of one source are mostly pointer compares), one compare with the
- * series' last window start, and one (event, plan) pair written to a typed array. The pairs are
- * then counted and placed per plan into one `Int32Array` (a counting sort, stable), so the plans'
- * index lists are views of one buffer rather than thousands of growing JS arrays.
+ * Per event: its series by index (the decoder gave every event a series id, so no lookup by
+ * string), one compare with the series' last window start, and one (event, plan) pair written
+ * to a typed array. The pairs are then counted and placed per plan into one `Int32Array` (a
+ * counting sort, stable), so the plans' index lists are views of one buffer rather than
+ * thousands of growing JS arrays.
  * `specs` have distinct sizes (the config requires it: a part is identified by size and start).
  */
 export function planBatch(columns: EventColumns, specs: readonly WindowSpec[]): PartPlan[] {
   if (specs.length === 0) return [];
-  const { timestamps, sources, metrics, partitionKeys, records, recordContexts } = columns;
-  const bySource = new Map<string, Series>();
+  const { timestamps, seriesIds } = columns;
+  const keys = columns.series;
+  const seriesById: (Series | undefined)[] = new Array(keys.size);
   const assigned = new Assignments(columns.length * specs.length);
-  // Each record's context has its own shard-id string (cut from its event id), equal but not
-  // identical: comparing those by content per event was half of this loop. One string per shard,
-  // taken once per record, makes the compare below a pointer compare.
-  const shards = new Map<string, string>();
-  let record = -1;
-  let shardId = '';
   for (let i = 0; i < columns.length; i++) {
-    const source = sources[i]!;
-    const metric = metrics[i]!;
-    const partitionKey = partitionKeys[i]!;
-    if (records[i] !== record) {
-      record = records[i]!;
-      const ofRecord = recordContexts[record]!.shardId;
-      shardId = shards.get(ofRecord) ?? ofRecord;
-      shards.set(ofRecord, shardId);
-    }
-    const first = bySource.get(source);
-    let series = first;
-    while (
-      series !== undefined &&
-      (series.metric !== metric ||
-        series.partitionKey !== partitionKey ||
-        series.shardId !== shardId)
-    ) {
-      series = series.next;
-    }
+    const id = seriesIds[i]!;
+    let series = seriesById[id];
     if (series === undefined) {
-      const windows = specs.map(noWindows);
-      series = { source, metric, partitionKey, shardId, windows, next: first };
-      bySource.set(source, series);
+      series = {
+        source: keys.sources[id]!,
+        metric: keys.metrics[id]!,
+        partitionKey: keys.partitionKeys[id]!,
+        shardId: keys.shardIds[id]!,
+        windows: specs.map(noWindows),
+      };
+      seriesById[id] = series;
     }
     const t = timestamps[i]!;
     for (let s = 0; s < specs.length; s++) {

@@ -1,7 +1,9 @@
 /**
- * The valid events of one batch, stored column by column: numbers in typed arrays, strings in
- * arrays of references, and what all user records of one Kinesis record share (shard, sequence
- * number, position prefix, ordering unit) once per record.
+ * The valid events of one batch, stored column by column: numbers in typed arrays, each event's
+ * series (shard, partition key, source, metric) as an id into the batch's `SeriesKeys`, its
+ * event id as a span of its record's bytes (a string only when a report asks for it), and what
+ * all user records of one Kinesis record share (shard, sequence number, position prefix,
+ * ordering unit) once per record.
  *
  * Why columns and not an object per event: a batch holds up to hundreds of thousands of events
  * that all live until the batch is done, so every per-event object survived the young
@@ -61,10 +63,6 @@ export class EventColumns {
   #eventIdEnds = new Int32Array(INITIAL_CAPACITY);
   readonly #eventIdStrings = new Map<number, string>();
   readonly #recordData: (Buffer | undefined)[] = [];
-  readonly sources: string[] = [];
-  readonly metrics: string[] = [];
-  /** The user record's partition key (the Kinesis record's for a plain record). */
-  readonly partitionKeys: string[] = [];
   readonly recordContexts: RecordContext[] = [];
 
   /**
@@ -134,12 +132,13 @@ export class EventColumns {
     this.subSequences[i] = subSequence;
     this.records[i] = record;
     this.seriesIds[i] = seriesId;
-    const series = this.series;
-    this.sources.push(series.sources[seriesId]!);
-    this.metrics.push(series.metrics[seriesId]!);
-    this.partitionKeys.push(series.partitionKeys[seriesId]!);
     this.length = i + 1;
     return i;
+  }
+
+  /** The user record's partition key of event `i` (the Kinesis record's for a plain record). */
+  partitionKey(i: number): string {
+    return this.series.partitionKeys[this.seriesIds[i]!]!;
   }
 
   /** The event id of event `i`. */

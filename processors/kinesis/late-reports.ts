@@ -22,6 +22,6 @@ export function lateReportOf(late: LateEvent, plan: PartPlan, time: ShardTime): 
     watermarkMillis: time.watermarkMillis,
     shardId: context.shardId,
     sequenceNumber: context.sequenceNumber,
-    partitionKey: columns.partitionKeys[late.index]!,
+    partitionKey: columns.partitionKey(late.index),
   };
 }

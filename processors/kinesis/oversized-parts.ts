@@ -24,7 +24,7 @@ export function oversizedPartPoison(plan: PartPlan, error: PartTooLargeError): P
       shardId: context.shardId,
       sequenceNumber: context.sequenceNumber,
       subSequenceNumber: columns.subSequences[i],
-      partitionKey: columns.partitionKeys[i] ?? '',
+      partitionKey: columns.partitionKey(i),
       approximateArrivalTimestamp: 0,
       data: Buffer.from(JSON.stringify(columns.event(i)), 'utf8'),
     });

@@ -39,7 +39,7 @@ function reference(columns: EventColumns, specs: readonly WindowSpec[]): ListedP
     const e = {
       ...columns.event(i),
       shardId: columns.contextOf(i).shardId,
-      partitionKey: columns.partitionKeys[i]!,
+      partitionKey: columns.partitionKey(i),
     };
     for (const spec of specs) {
       for (const w of assignWindows(e.timestamp, spec)) {
