@@ -10,7 +10,8 @@
  *   (`decodePartState`, as `readParts` does per item) and copying state and horizon are measured,
  *   since the handler pays them on every batch; a third figure adds `encodePartState` of each
  *   new part, which the handler also pays before its write. DynamoDB I/O is in no number.
- * Then the heap
+ * The measured code (`processor-path.ts`, the floor included) is bundled as the CDK app bundles
+ * the Lambda (`bundle.ts`); fixtures are built outside the measured window. Then the heap
  * with 10,000 sources and three window sizes, in a child process capped at 256 MiB of heap
  * (`processor-heap.ts`).
  *
@@ -21,27 +22,25 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import avro from 'avsc';
 import { absorbValue, emptyWindowState } from '../processors/aggregates/window-state.ts';
-import { absorbPlan, type StoredPart } from '../processors/engine/absorb.ts';
 import { planBatch } from '../processors/engine/batch-plan.ts';
 import { eventIdHash } from '../processors/engine/event-id-hash.ts';
 import { recordPosition } from '../processors/engine/sequence.ts';
 import { decodeBatch } from '../processors/kinesis/decode-records.ts';
-import { decodePartState, encodePartState } from '../processors/store/part-state-codec.ts';
+import { encodePartState } from '../processors/store/part-state-codec.ts';
 import type { WindowSpec } from '../processors/windows/window.ts';
+import { importBundled } from './bundle.ts';
 import { median } from './ingest-fixtures.ts';
 import { BENCH_T0, benchBatch } from './processor-fixtures.ts';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 9);
-const NO_TIME = {
-  maxEventTimeMillis: Number.NEGATIVE_INFINITY,
-  watermarkMillis: Number.NEGATIVE_INFINITY,
-};
-const ABSORB = { relativeAccuracy: 0.01, dedupHorizonEvents: 2_048 };
-
-const rawType = avro.Type.forSchema(
-  JSON.parse(readFileSync(new URL('../schemas/avsc/TelemetryEvent.avsc', import.meta.url), 'utf8')),
+const measured = await importBundled<typeof import('./processor-path.ts')>(
+  new URL('./processor-path.ts', import.meta.url),
+  'processor-path',
+);
+const { ABSORB, processBatch } = measured;
+const floorDecode = measured.floorDecoder(
+  readFileSync(new URL('../schemas/avsc/TelemetryEvent.avsc', import.meta.url), 'utf8'),
 );
 
 /** Encoded state of a part some batches old: full horizon, a sketch, one mark below the batch. */
@@ -54,34 +53,6 @@ function steadyPartBlob(partitionKey: string): Uint8Array {
   }
   const marks = new Map([[partitionKey, recordPosition('1', 0)]]);
   return encodePartState({ state, recentIdHashes, marks });
-}
-
-const WHERE = { pk: 'bench', sk: 'bench' };
-
-/**
- * `stored` maps a part's partition key to its encoded state; undefined: cold (no parts yet).
- * `encode`: also serialize each new part, as the handler does before its write.
- */
-function processBatch(
-  records: Parameters<typeof decodeBatch>[0],
-  specs: readonly WindowSpec[],
-  stored?: ReadonlyMap<string, Uint8Array>,
-  encode = false,
-): number {
-  const batch = decodeBatch(records, 'partition-key');
-  let absorbed = 0;
-  for (const plan of planBatch(batch.events, specs)) {
-    let part: StoredPart | undefined;
-    const blob = stored?.get(plan.key.partitionKey);
-    if (blob !== undefined) {
-      const decoded = decodePartState(blob, ABSORB.relativeAccuracy, WHERE);
-      part = { ...decoded, version: 1, closed: false };
-    }
-    const outcome = absorbPlan(part, plan, NO_TIME, ABSORB);
-    if (encode && outcome.next !== undefined) sink += encodePartState(outcome.next).length;
-    absorbed += outcome.absorbed;
-  }
-  return absorbed;
 }
 
 function rate(events: number, fn: () => void): number {
@@ -110,18 +81,18 @@ const steadyEncoded: number[] = [];
 for (let r = 0; r < ROUNDS; r++) {
   floor.push(
     rate(bodies.length, () => {
-      for (const b of bodies) sink += (rawType.fromBuffer(b) as { value: number }).value;
+      sink += floorDecode(bodies);
     }),
   );
   cold.push(
     rate(userRecords.length, () => {
-      sink += processBatch(records, tenSeconds);
+      sink += processBatch(records, tenSeconds).absorbed;
     }),
   );
   let absorbed = 0;
   steady.push(
     rate(userRecords.length, () => {
-      absorbed = processBatch(records, tenSeconds, steadyParts);
+      absorbed = processBatch(records, tenSeconds, steadyParts).absorbed;
     }),
   );
   // Every event is new to its stored part: a steady number that skipped work would show here.
@@ -129,7 +100,7 @@ for (let r = 0; r < ROUNDS; r++) {
   sink += absorbed;
   steadyEncoded.push(
     rate(userRecords.length, () => {
-      sink += processBatch(records, tenSeconds, steadyParts, true);
+      sink += processBatch(records, tenSeconds, steadyParts, true).encodedBytes;
     }),
   );
 }
@@ -154,6 +125,7 @@ const heap =
 const result = {
   date: new Date().toISOString(),
   node: process.version,
+  measuredCode: 'bundled as Lambda runs it (esbuild, infra/cdk/bundle-options.ts), floor included',
   userRecordsPerBatch: userRecords.length,
   kinesisRecordsPerBatch: records.length,
   rounds: ROUNDS,

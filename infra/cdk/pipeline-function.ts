@@ -11,23 +11,9 @@ import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { LAMBDA } from '../limits.ts';
+import { BUNDLE_MAIN_FIELDS, BUNDLE_TARGET, ESM_REQUIRE_BANNER } from './bundle-options.ts';
 import { type HandlerEntry, REPO_ROOT } from './handler-entries.ts';
 import { checkIntInRange } from './validate.ts';
-
-/**
- * Defines `require` in the ES-module bundle. esbuild turns a CommonJS dependency's `require('x')`
- * of a Node built-in into a call of its `__require` shim, which throws "Dynamic require of x is
- * not supported" in an ES module unless a real `require` is in scope. The alias keeps the import
- * from clashing with a bundled module's own top-level `createRequire`.
- */
-export const ESM_REQUIRE_BANNER =
-  "import { createRequire as __pipelineCreateRequire } from 'node:module'; const require = __pipelineCreateRequire(import.meta.url);";
-
-/**
- * esbuild target: the local stack runs the same handlers on Node 20, and Lambda runs Node 22, so
- * the bundle uses no syntax newer than Node 20 understands.
- */
-export const BUNDLE_TARGET = 'node20';
 
 /** Props of {@link PipelineFunction}. */
 export interface PipelineFunctionProps {
@@ -81,8 +67,7 @@ export class PipelineFunction extends Construct {
       bundling: {
         format: OutputFormat.ESM,
         target: BUNDLE_TARGET,
-        // ES-module builds of dependencies (the SDK ships both) tree-shake better.
-        mainFields: ['module', 'main'],
+        mainFields: [...BUNDLE_MAIN_FIELDS],
         banner: ESM_REQUIRE_BANNER,
         minify: true,
         sourceMap: true,

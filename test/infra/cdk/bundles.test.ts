@@ -17,8 +17,8 @@ import {
 } from '@aws-sdk/client-kinesis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dynamoDbClient, kinesisClient } from '../../../infra/aws-clients.ts';
+import { ESM_REQUIRE_BANNER } from '../../../infra/cdk/bundle-options.ts';
 import { HANDLER_ENTRIES, type HandlerName } from '../../../infra/cdk/handler-entries.ts';
-import { ESM_REQUIRE_BANNER } from '../../../infra/cdk/pipeline-function.ts';
 import { type Emulators, startEmulators } from '../../../infra/local/emulators.ts';
 import { provisionTables } from '../../../infra/local/provision.ts';
 import { STREAMS, TABLES } from '../../../infra/resources.ts';
