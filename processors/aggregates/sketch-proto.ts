@@ -16,18 +16,18 @@ import { endianness } from 'node:os';
 const NATIVE_LE = endianness() === 'LE';
 
 /** A store as its contiguous bins: `bins[i]` counts key `offset + i`. */
-export interface ProtoBins {
-  readonly bins: number[];
+export interface ProtoBins<Bins extends ArrayLike<number> = ArrayLike<number>> {
+  readonly bins: Bins;
   readonly offset: number;
 }
 
-/** The fields of a sketch this code reads and writes. */
-export interface ProtoSketchFields {
+/** The fields of a sketch this code reads and writes (decoded bins are a `Float64Array`). */
+export interface ProtoSketchFields<Bins extends ArrayLike<number> = ArrayLike<number>> {
   readonly gamma: number;
   readonly indexOffset: number;
   readonly interpolation: number;
-  readonly positive: ProtoBins;
-  readonly negative: ProtoBins;
+  readonly positive: ProtoBins<Bins>;
+  readonly negative: ProtoBins<Bins>;
   readonly zeroCount: number;
 }
 
@@ -62,14 +62,14 @@ export function writeSketchProto(sketch: ProtoSketchFields): Uint8Array {
 }
 
 /** The sketch in `bytes`, or undefined when they hold something this code does not write. */
-export function readSketchProto(bytes: Uint8Array): ProtoSketchFields | undefined {
+export function readSketchProto(bytes: Uint8Array): ProtoSketchFields<Float64Array> | undefined {
   const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const r = { o: 0 };
   let gamma: number | undefined;
   let indexOffset: number | undefined;
   let interpolation = 0;
-  let positive: ProtoBins | undefined;
-  let negative: ProtoBins | undefined;
+  let positive: ProtoBins<Float64Array> | undefined;
+  let negative: ProtoBins<Float64Array> | undefined;
   let zeroCount = 0;
   while (r.o < buf.length) {
     const tag = readVarint(buf, r);
@@ -107,10 +107,10 @@ export function readSketchProto(bytes: Uint8Array): ProtoSketchFields | undefine
   return { gamma, indexOffset, interpolation, positive, negative, zeroCount };
 }
 
-function readStore(buf: Buffer, r: { o: number }): ProtoBins | undefined {
+function readStore(buf: Buffer, r: { o: number }): ProtoBins<Float64Array> | undefined {
   const end = lengthEnd(buf, r);
   if (end === undefined) return undefined;
-  let bins: number[] = [];
+  let bins = NO_BINS;
   let offset: number | undefined;
   while (r.o < end) {
     const field = readVarint(buf, r);
@@ -130,21 +130,20 @@ function readStore(buf: Buffer, r: { o: number }): ProtoBins | undefined {
   return r.o === end && offset !== undefined ? { bins, offset } : undefined;
 }
 
+const NO_BINS: Float64Array = new Float64Array(0);
+
 /**
- * The little-endian doubles of `buf[start, end)` as a packed array (what the library's stores
- * hold). On a little-endian host one copy into a `Float64Array` replaces a parse per double.
+ * The little-endian doubles of `buf[start, end)`. On a little-endian host one copy (a copy, not
+ * a view: the bins' offset in the blob need not be a multiple of 8).
  */
-function readDoubles(buf: Buffer, start: number, end: number): number[] {
-  const n = (end - start) / 8;
-  const out: number[] = [];
+function readDoubles(buf: Buffer, start: number, end: number): Float64Array {
+  const doubles = new Float64Array((end - start) / 8);
   if (NATIVE_LE) {
-    const doubles = new Float64Array(n);
     new Uint8Array(doubles.buffer).set(buf.subarray(start, end));
-    for (let i = 0; i < n; i++) out.push(doubles[i]!);
   } else {
-    for (let o = start; o < end; o += 8) out.push(buf.readDoubleLE(o));
+    for (let i = 0; i < doubles.length; i++) doubles[i] = buf.readDoubleLE(start + i * 8);
   }
-  return out;
+  return doubles;
 }
 
 function storeBytes(store: ProtoBins): number {
@@ -159,7 +158,12 @@ function writeStore(out: Buffer, at: number, store: ProtoBins): number {
   if (bins.length > 0) {
     o = out.writeUInt8(18, o);
     o = writeVarint(out, o, bins.length * 8);
-    for (let i = 0; i < bins.length; i++) o = out.writeDoubleLE(bins[i]!, o);
+    if (NATIVE_LE && bins instanceof Float64Array) {
+      out.set(new Uint8Array(bins.buffer, bins.byteOffset, bins.byteLength), o);
+      o += bins.byteLength;
+    } else {
+      for (let i = 0; i < bins.length; i++) o = out.writeDoubleLE(bins[i]!, o);
+    }
   }
   o = out.writeUInt8(24, o);
   return writeVarint(out, o, zigzag(store.offset));

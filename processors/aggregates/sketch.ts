@@ -9,20 +9,13 @@
  * only ever touches the lowest bins, far below p50.
  */
 
-import { DDSketch, LogCollapsingLowestDenseDDSketch } from '@datadog/sketches-js';
+import { DDSketch } from '@datadog/sketches-js';
+import { CollapsingSketch } from './collapsing-sketch.ts';
+import type { CollapsingLowestDenseStore } from './dense-store.ts';
 import { type ProtoBins, readSketchProto, writeSketchProto } from './sketch-proto.ts';
 
 /** The bin cap of every sketch (the library's default, named here because decoding checks it). */
 const BIN_LIMIT = 2048;
-
-/** The fields of the library's dense store that `fromProto` and `copy` set. */
-interface DenseStoreFields {
-  bins: number[];
-  count: number;
-  minKey: number;
-  maxKey: number;
-  offset: number;
-}
 
 /** The quantiles every window reports. */
 export const REPORTED_QUANTILES = { p50: 0.5, p90: 0.9, p99: 0.99 } as const;
@@ -30,45 +23,42 @@ export const REPORTED_QUANTILES = { p50: 0.5, p90: 0.9, p99: 0.99 } as const;
 /** Default relative accuracy: 1 %. */
 export const DEFAULT_RELATIVE_ACCURACY = 0.01;
 
-/** The sketch type the pipeline uses. */
-export type Sketch = DDSketch;
+/**
+ * The sketch type the pipeline uses: `LogCollapsingLowestDenseDDSketch`'s behaviour over typed
+ * arrays (`collapsing-sketch.ts`), so that decoding, copying and encoding bins are copies.
+ */
+export type Sketch = CollapsingSketch;
 
 /** A new empty sketch. */
 export function newSketch(relativeAccuracy: number): Sketch {
-  return new LogCollapsingLowestDenseDDSketch({ relativeAccuracy, binLimit: BIN_LIMIT });
-}
-
-/** The mapping's fields `KeyMapping.prototype.toProto` reads (not in the library's types). */
-interface MappingFields {
-  readonly gamma: number;
-  readonly _offset: number;
-  _protoInterpolation(): number;
+  return new CollapsingSketch(relativeAccuracy, BIN_LIMIT);
 }
 
 /**
  * Compact protobuf form (the DDSketch wire format shared with Datadog's other libraries), the
- * bytes `sketch.toProto()` gives, written without protobufjs (see `sketch-proto.ts`).
+ * bytes the library's `toProto()` gives for the same values, written without protobufjs (see
+ * `sketch-proto.ts`).
  */
 export function serializeSketch(sketch: Sketch): Uint8Array {
-  const mapping = sketch.mapping as unknown as MappingFields;
   return writeSketchProto({
-    gamma: mapping.gamma,
-    indexOffset: mapping._offset,
-    interpolation: mapping._protoInterpolation(),
-    positive: sketch.store as unknown as DenseStoreFields,
-    negative: sketch.negativeStore as unknown as DenseStoreFields,
+    gamma: sketch.mapping.gamma,
+    indexOffset: sketch.mapping.indexOffset,
+    // `Interpolation.NONE`: the logarithmic mapping's.
+    interpolation: 0,
+    positive: sketch.store,
+    negative: sketch.negativeStore,
     zeroCount: sketch.zeroCount,
   });
 }
 
 /**
- * The sketch back from its protobuf form, re-created as a collapsing sketch so that merging more
- * values into it keeps the bin cap (`fromProto` yields an unbounded `DDSketch`).
+ * The sketch back from its protobuf form, as a collapsing sketch so that merging more values
+ * into it keeps the bin cap (`fromProto` yields an unbounded `DDSketch`).
  *
  * Why not `mergeSketch(newSketch(), DDSketch.fromProto(bytes))` (still the path for a sketch this
  * code did not write): `fromProto` adds the bins one by one, re-centring its array every 128, and
  * the merge copies them again; a processor decodes a part's sketch on every batch. Here the bins
- * go into the collapsing stores as they are, with the same range (`minKey`, `maxKey`) and count
+ * go into the stores as they are, with the same range (`minKey`, `maxKey`) and count
  * `fromProto` then `merge` would give, so the sketch behaves the same from then on.
  */
 export function deserializeSketch(bytes: Uint8Array, relativeAccuracy: number): Sketch {
@@ -80,13 +70,13 @@ export function deserializeSketch(bytes: Uint8Array, relativeAccuracy: number): 
     decoded.positive.bins.length > BIN_LIMIT ||
     decoded.negative.bins.length > BIN_LIMIT
   ) {
-    mergeSketch(sketch, DDSketch.fromProto(bytes));
+    mergeLibrarySketch(sketch, DDSketch.fromProto(bytes));
     return sketch;
   }
   const { zeroCount } = decoded;
   const count =
-    fillStore(sketch.store as unknown as DenseStoreFields, decoded.positive) +
-    fillStore(sketch.negativeStore as unknown as DenseStoreFields, decoded.negative) +
+    fillStore(sketch.store, decoded.positive) +
+    fillStore(sketch.negativeStore, decoded.negative) +
     zeroCount;
   // As `merge` into an empty sketch leaves them: `fromProto` keeps no min, max or sum.
   if (count > 0) {
@@ -97,7 +87,7 @@ export function deserializeSketch(bytes: Uint8Array, relativeAccuracy: number): 
 }
 
 /** Puts the bins of `from` into the empty `into`; returns their total count. */
-function fillStore(into: DenseStoreFields, from: ProtoBins): number {
+function fillStore(into: CollapsingLowestDenseStore, from: ProtoBins<Float64Array>): number {
   const { bins } = from;
   let count = 0;
   for (let i = 0; i < bins.length; i++) count += bins[i]!;
@@ -112,16 +102,45 @@ function fillStore(into: DenseStoreFields, from: ProtoBins): number {
   return count;
 }
 
+/** The library's fields of a `DenseStore` (`isCollapsed` only on collapsing ones). */
+interface LibraryStore {
+  readonly bins: number[];
+  readonly count: number;
+  readonly minKey: number;
+  readonly maxKey: number;
+  readonly offset: number;
+  readonly isCollapsed?: boolean;
+}
+
+/** `mergeSketch(into, from)` for a library sketch `from` and an empty `into`. */
+function mergeLibrarySketch(into: Sketch, from: DDSketch): void {
+  if (from.mapping.gamma !== into.mapping.gamma) {
+    throw new Error('Cannot merge two DDSketches with different `relativeAccuracy` parameters');
+  }
+  if (from.count === 0) return;
+  copyLibraryStore(into.store, from.store as unknown as LibraryStore);
+  copyLibraryStore(into.negativeStore, from.negativeStore as unknown as LibraryStore);
+  into.zeroCount = from.zeroCount;
+  into.count = from.count;
+}
+
+/** The library's `store.copy(from)` (a spread: holes read as undefined, NaN here). */
+function copyLibraryStore(into: CollapsingLowestDenseStore, from: LibraryStore): void {
+  into.bins = Float64Array.from(from.bins);
+  into.count = from.count;
+  into.minKey = from.minKey;
+  into.maxKey = from.maxKey;
+  into.offset = from.offset;
+  into.isCollapsed = from.isCollapsed === true;
+}
+
 /**
- * Merges `from` into `into`. Use this, not `DDSketch.merge`: in @datadog/sketches-js 2.1.1,
- * `merge` into a non-empty sketch merges the positive store and the counts but not the
- * negative store, so negative values vanish from the quantiles (found by the processor's
- * property test). The store's own `merge` is correct, so the missing half is done here.
+ * Merges `from` into `into`, both stores. (In @datadog/sketches-js 2.1.1, `merge` into a
+ * non-empty sketch merges the positive store and the counts but not the negative store, so
+ * negative values vanished from the quantiles; found by the processor's property test.)
  */
 export function mergeSketch(into: Sketch, from: Sketch): void {
-  const intoWasEmpty = into.count === 0;
   into.merge(from);
-  if (!intoWasEmpty && from.count > 0) into.negativeStore.merge(from.negativeStore);
 }
 
 /** The value at quantile `q`, or NaN for an empty sketch. */
