@@ -24,7 +24,7 @@ import { absorbValue, emptyWindowState, type WindowState } from '../aggregates/w
 import type { PartPlan } from './batch-plan.ts';
 import type { RecordContext } from './event-columns.ts';
 import { IdHashSet } from './id-hash-set.ts';
-import { isAfter, NO_MARK, positionAt, type SplitPosition, splitPosition } from './sequence.ts';
+import { NO_MARK, positionAt, type SplitPosition, splitPosition } from './sequence.ts';
 
 /** What a part holds in the store. */
 export interface StoredPart {
@@ -94,8 +94,8 @@ export function absorbPlan(
   const marks = new MarkCursor(stored?.marks ?? EMPTY_MARKS);
   let state: WindowState | undefined;
   let seen: IdHashSet | undefined;
-  // Only the hashes this plan adds; the stored horizon is read, never copied into a set.
-  let hashes: number[] | undefined;
+  // Only the hashes this plan adds (in `ADDED`); the stored horizon is read, never copied.
+  let added = 0;
   let absorbed = 0;
   let alreadyAbsorbed = 0;
   let duplicates = 0;
@@ -117,10 +117,10 @@ export function absorbPlan(
       });
       continue;
     }
-    if (seen === undefined || hashes === undefined || state === undefined) {
-      hashes = [];
+    if (seen === undefined || state === undefined) {
       seen = seenFromHorizon(stored?.recentIdHashes ?? NO_HASHES, idHashes, indices, j);
       state = copyState(stored?.state, options.relativeAccuracy);
+      if (ADDED.length < indices.length - j) ADDED = new Float64Array(indices.length);
     }
     // A duplicate moves the mark too: it has been decided, and must not be decided again.
     marks.take(context, sub);
@@ -129,16 +129,17 @@ export function absorbPlan(
       duplicates++;
       continue;
     }
-    hashes.push(idHash);
+    ADDED[added++] = idHash;
     absorbValue(state, values[i]!, timestamps[i]!, lateWithinLateness);
     absorbed++;
   }
-  if (state === undefined || hashes === undefined || (absorbed === 0 && stored === undefined)) {
+  if (state === undefined || (absorbed === 0 && stored === undefined)) {
     return { next: undefined, absorbed, alreadyAbsorbed, duplicates, late };
   }
   const recentIdHashes = nextHorizon(
     stored?.recentIdHashes ?? NO_HASHES,
-    hashes,
+    ADDED,
+    added,
     options.dedupHorizonEvents,
   );
   return {
@@ -166,9 +167,11 @@ class MarkCursor {
   readonly #stored: ReadonlyMap<string, string>;
   readonly #split = new Map<string, SplitPosition>();
   readonly #lastTaken = new Map<string, SplitPosition>();
-  // The record of the previous event: consecutive events mostly share it, hence its unit.
+  // The record of the previous event: consecutive events mostly share it, hence its unit, and
+  // how its prefix compares with the unit's mark (1 after, 0 the mark's record, -1 before).
   #context: RecordContext | undefined;
-  #mark: SplitPosition = splitPosition(NO_MARK);
+  #order = 0;
+  #markSub = 0;
   #taken: RecordContext | undefined;
   #takenSub = 0;
 
@@ -186,15 +189,20 @@ class MarkCursor {
         mark = splitPosition(this.#stored.get(unit) ?? NO_MARK);
         this.#split.set(unit, mark);
       }
-      this.#mark = mark;
+      const prefix = context.positionPrefix;
+      this.#order = prefix > mark.prefix ? 1 : prefix === mark.prefix ? 0 : -1;
+      this.#markSub = mark.sub;
     }
-    return isAfter(context.positionPrefix, sub, this.#mark);
+    // `isAfter(prefix, sub, mark)` with the prefix compared once per record.
+    return this.#order > 0 || (this.#order === 0 && sub > this.#markSub);
   }
 
   /** Records user record `sub` of `context` as the last its unit has taken. */
   take(context: RecordContext, sub: number): void {
     const taken = this.#taken;
-    if (taken !== undefined && taken.orderingKey !== context.orderingKey) this.#flush(taken);
+    if (taken !== undefined && taken !== context && taken.orderingKey !== context.orderingKey) {
+      this.#flush(taken);
+    }
     this.#taken = context;
     this.#takenSub = sub;
   }
@@ -217,11 +225,19 @@ const NO_HASHES: ArrayLike<number> = new Float64Array(0);
 const FILTER_WORDS = 128;
 const FILTER_MASK = FILTER_WORDS - 1;
 
+// Scratch of `absorbPlan`, reused from part to part (it runs to completion, never interleaved):
+// allocating a typed array costs about 2 us whatever its size, more than the work done with it.
+const CANDIDATES = new IdHashSet(0);
+const SEEN = new IdHashSet(0);
+const FILTER = new Int32Array(FILTER_WORDS);
+let ADDED = new Float64Array(1024);
+
 /**
  * The set the plan's events are checked against, from event `from` on: the stored horizon's
  * hashes that some of these events carry (the only ones that can make one a duplicate), room
  * for the events' own. Why not every stored hash: a horizon holds thousands, a plan a few
  * hundred; filling a set with the horizon on every batch was most of `absorbPlan`'s time.
+ * The set returned is scratch, valid until the next call.
  */
 function seenFromHorizon(
   horizon: ArrayLike<number>,
@@ -230,10 +246,16 @@ function seenFromHorizon(
   from: number,
 ): IdHashSet {
   const remaining = indices.length - from;
-  const candidates = new IdHashSet(remaining);
+  // Hits are among the candidates, so at most `remaining` of them, plus `remaining` adds.
+  const seen = SEEN;
+  seen.reset(remaining * 2);
+  if (horizon.length === 0) return seen;
+  const candidates = CANDIDATES;
+  candidates.reset(remaining);
   // A bit per value of the low 12 bits of the candidates' hashes: most stored hashes are ruled
   // out by one load, and only the few that pass (about remaining / 4096 of them) probe the set.
-  const filter = new Int32Array(FILTER_WORDS);
+  const filter = FILTER;
+  filter.fill(0);
   for (let j = from; j < indices.length; j++) {
     const hash = idHashes[indices[j]!]!;
     candidates.add(hash);
@@ -241,8 +263,6 @@ function seenFromHorizon(
     const word = (low >>> 5) & FILTER_MASK;
     filter[word] = filter[word]! | (1 << (low & 31));
   }
-  // Hits are among the candidates, so at most `remaining` of them, plus `remaining` adds.
-  const seen = new IdHashSet(remaining * 2);
   for (let h = 0; h < horizon.length; h++) {
     const hash = horizon[h]!;
     const low = hash >>> 0;
@@ -253,13 +273,14 @@ function seenFromHorizon(
   return seen;
 }
 
-/** The last `size` hashes of the stored horizon followed by `added`, oldest first. */
+/** The last `size` hashes of the stored horizon followed by `added[0, count)`, oldest first. */
 function nextHorizon(
   stored: ArrayLike<number>,
-  added: readonly number[],
+  added: Float64Array,
+  count: number,
   size: number,
 ): Float64Array {
-  const total = stored.length + added.length;
+  const total = stored.length + count;
   const out = new Float64Array(Math.min(total, size));
   const skip = total - out.length;
   let o = 0;
@@ -271,7 +292,8 @@ function nextHorizon(
       for (let h = skip; h < stored.length; h++) out[o++] = stored[h]!;
     }
   }
-  for (let h = Math.max(0, skip - stored.length); h < added.length; h++) out[o++] = added[h]!;
+  const first = Math.max(0, skip - stored.length);
+  out.set(added.subarray(first, count), o);
   return out;
 }
 

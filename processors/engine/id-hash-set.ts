@@ -12,18 +12,31 @@ const FREE = -1;
 
 /** A fixed-capacity set of event-id hashes. */
 export class IdHashSet {
-  readonly #slots: Float64Array;
-  readonly #mask: number;
+  #slots: Float64Array;
+  #mask = 0;
   #size = 0;
   // A stored horizon decoded from an item is any double; -1 cannot use the free marker's slot.
   #hasFree = false;
 
   /** A set that can hold `capacity` hashes (load at most 1/2). */
   constructor(capacity: number) {
+    this.#slots = new Float64Array(0);
+    this.reset(capacity);
+  }
+
+  /**
+   * Empties the set and sizes it for `capacity` hashes, reusing its memory when large enough:
+   * `absorbPlan` needs two sets per part, and allocating them (a typed array costs about 2 us
+   * whatever its size) was more than the work done with them.
+   */
+  reset(capacity: number): void {
     let slots = 16;
     while (slots < capacity * 2) slots *= 2;
-    this.#slots = new Float64Array(slots).fill(FREE);
+    if (slots > this.#slots.length) this.#slots = new Float64Array(slots);
+    this.#slots.fill(FREE, 0, slots);
     this.#mask = slots - 1;
+    this.#size = 0;
+    this.#hasFree = false;
   }
 
   /** How many hashes the set holds. */
