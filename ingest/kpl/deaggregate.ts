@@ -48,8 +48,14 @@ export interface UserRecordSpans {
   readonly count: number;
   readonly starts: ArrayLike<number>;
   readonly ends: ArrayLike<number>;
-  /** The record's distinct partition keys (its table; for a plain record, its one key). */
+  /**
+   * The record's distinct partition keys (its table; for a plain record, its one key). Made
+   * strings when first read: a hot path reads their bytes instead.
+   */
   readonly partitionKeyTable: readonly string[];
+  /** Where table entry `k`'s UTF-8 bytes lie in `buf` (empty for a plain record). */
+  readonly partitionKeyStarts: ArrayLike<number>;
+  readonly partitionKeyEnds: ArrayLike<number>;
   readonly partitionKeyIndexes: ArrayLike<number>;
   readonly explicitHashKeyTable: readonly string[];
   readonly explicitHashKeyIndexes: ArrayLike<number>;
@@ -135,6 +141,8 @@ export function deaggregateSpans(
       starts: PLAIN_STARTS,
       ends: [buf.length],
       partitionKeyTable: [partitionKey],
+      partitionKeyStarts: NONE,
+      partitionKeyEnds: NONE,
       partitionKeyIndexes: PLAIN_STARTS,
       explicitHashKeyTable: [],
       explicitHashKeyIndexes: PLAIN_NO_HASH_KEY,
@@ -255,6 +263,7 @@ class Reader {
 const keys = new StringInterner();
 const PLAIN_STARTS: ArrayLike<number> = Int32Array.of(0);
 const PLAIN_NO_HASH_KEY: ArrayLike<number> = Int32Array.of(-1);
+const NONE: ArrayLike<number> = new Int32Array(0);
 
 function readAggregatedRecord(buf: Buffer, end: number): UserRecordSpans {
   const spans = new SpansBuilder(buf);
@@ -270,10 +279,25 @@ class SpansBuilder {
   // as it was.
   pkIndexes = new Float64Array(256);
   ehkIndexes = new Float64Array(256);
-  readonly pkTable: string[] = [];
+  // The partition-key table as spans of `buf`; strings only when asked for.
+  readonly pkStarts: number[] = [];
+  readonly pkEnds: number[] = [];
+  #pkTable: string[] | undefined;
   readonly ehkTable: string[] = [];
 
   constructor(readonly buf: Buffer) {}
+
+  get pkTable(): string[] {
+    this.#pkTable ??= this.pkStarts.map((start, k) =>
+      keys.intern(this.buf, start, this.pkEnds[k]!),
+    );
+    return this.#pkTable;
+  }
+
+  addPartitionKey(start: number, end: number): void {
+    this.pkStarts.push(start);
+    this.pkEnds.push(end);
+  }
 
   add(start: number, end: number, pk: number, ehk: number): void {
     const i = this.count++;
@@ -286,7 +310,7 @@ class SpansBuilder {
 
   /** The index of the first record whose key index lies outside its table, or -1. */
   firstBadIndex(): number {
-    const pks = this.pkTable.length;
+    const pks = this.pkStarts.length;
     const ehks = this.ehkTable.length;
     for (let i = 0; i < this.count; i++) {
       if (this.pkIndexes[i]! >= pks || this.ehkIndexes[i]! >= ehks) return i;
@@ -296,13 +320,18 @@ class SpansBuilder {
 
   build(): UserRecordSpans {
     const n = this.count;
+    const builder = this;
     return {
       buf: this.buf,
       aggregated: true,
       count: n,
       starts: this.starts.subarray(0, n),
       ends: this.ends.subarray(0, n),
-      partitionKeyTable: this.pkTable,
+      get partitionKeyTable() {
+        return builder.pkTable;
+      },
+      partitionKeyStarts: this.pkStarts,
+      partitionKeyEnds: this.pkEnds,
       partitionKeyIndexes: this.pkIndexes.subarray(0, n),
       explicitHashKeyTable: this.ehkTable,
       explicitHashKeyIndexes: this.ehkIndexes.subarray(0, n),
@@ -387,7 +416,7 @@ function scanCanonical(buf: Buffer, end: number, spans: SpansBuilder): boolean {
       if (pk < 0 || start < 0) return false;
       spans.add(start, dataEnd, pk, ehk);
     } else if (tag === TAG.partitionKeyTable) {
-      spans.pkTable.push(keys.intern(buf, from, stop));
+      spans.addPartitionKey(from, stop);
     } else if (tag === TAG.explicitHashKeyTable) {
       spans.ehkTable.push(keys.intern(buf, from, stop));
     } else return false;
@@ -408,9 +437,12 @@ function readAnyAggregatedRecord(buf: Buffer, end: number): UserRecordSpans {
     if (field >= 1 && field <= 3 && wireType !== 2) {
       throw new ProtobufError(`field ${field} has wire type ${wireType}, expected 2`, at);
     }
-    if (field === 1 || field === 2) {
+    if (field === 1) {
       const e = reader.delimited();
-      (field === 1 ? spans.pkTable : spans.ehkTable).push(keys.intern(buf, reader.from, e));
+      spans.addPartitionKey(reader.from, e);
+    } else if (field === 2) {
+      const e = reader.delimited();
+      spans.ehkTable.push(keys.intern(buf, reader.from, e));
     } else if (field === 3) {
       const e = reader.delimited();
       reader.pos = reader.from;
@@ -426,8 +458,8 @@ function readAnyAggregatedRecord(buf: Buffer, end: number): UserRecordSpans {
     const pk = spans.pkIndexes[bad]!;
     const ehk = spans.ehkIndexes[bad]!;
     throw new ProtobufError(
-      pk >= spans.pkTable.length
-        ? `record ${bad}: partition_key_index ${pk} outside a table of ${spans.pkTable.length}`
+      pk >= spans.pkStarts.length
+        ? `record ${bad}: partition_key_index ${pk} outside a table of ${spans.pkStarts.length}`
         : `record ${bad}: explicit_hash_key_index ${ehk} outside a table of ${spans.ehkTable.length}`,
       spans.starts[bad]!,
     );

@@ -1,25 +1,23 @@
 /**
  * Small integer ids for the series of one batch: a series is (shard, partition key, source,
  * metric), the part key without its window. The decoder gives every event its series id, so
- * that grouping events into parts compares integers, and a batch makes the source and metric
- * strings once per series instead of once per event.
+ * that grouping events into parts compares integers, and a batch makes the source, metric and
+ * partition-key strings once per series instead of once per event.
  *
- * Two ways to a series, one authority:
- * - by strings (`idOf`): a map of maps. This is the definition: equal strings, one id.
- * - by bytes (`idOfBytes`), the hot path: the UTF-8 bytes of source and metric as they lie in
- *   the record, looked up in an open-addressing table whose entries keep a copy of the bytes in
- *   one arena. A miss decodes the strings and asks `idOf`, so two byte sequences that decode to
- *   the same strings (invalid UTF-8 becomes U+FFFD) still share one id.
+ * Two ways to an id, one authority:
+ * - by strings (`unitOf`, `idOf`): maps of maps. This is the definition: equal strings, one id.
+ * - by bytes (`unitOfBytes`, `idOfBytes`), the hot path: the UTF-8 bytes as they lie in the
+ *   record, looked up in a `ByteKeyTable`. A miss decodes the strings and asks the string path,
+ *   so two byte sequences that decode to the same strings (invalid UTF-8 becomes U+FFFD) still
+ *   share one id.
  *
- * A "unit" is the (shard, partition key) pair, given an id once per partition-key table of a
- * Kinesis record (`unitOf`), so the per-event key is bytes plus one integer.
+ * A "unit" is the (shard, partition key) pair: the decoder finds it once per partition-key
+ * table entry of a Kinesis record, so the per-event key is the unit plus the bytes of source
+ * and metric.
  */
 
-import { hashWords, sameWords, wordsOf } from '../../schemas/byte-words.ts';
 import type { SlicingBuffer } from '../../schemas/string-intern.ts';
-
-const INITIAL_SLOTS = 1 << 12;
-const INITIAL_ARENA = 1 << 14;
+import { ByteKeyTable } from './byte-key-table.ts';
 
 /** The series of one batch and their ids. */
 export class SeriesKeys {
@@ -29,27 +27,18 @@ export class SeriesKeys {
   readonly partitionKeys: string[] = [];
   readonly shardIds: string[] = [];
 
-  // Units: (shard, partition key) -> unit id.
+  // Shards by number (a batch is almost always one shard).
+  readonly #shards: string[] = [];
+  #lastShard = -1;
+  // Units: shard -> partition key -> unit id; per unit its shard and key.
   readonly #units = new Map<string, Map<string, number>>();
-  #lastShard: string | undefined;
-  #lastUnits: Map<string, number> | undefined;
   readonly #unitShards: string[] = [];
   readonly #unitKeys: string[] = [];
-  // By strings: unit -> source -> metric -> series id.
+  readonly #unitBytes = new ByteKeyTable();
+  // Series: unit -> source -> metric -> series id.
   readonly #byStrings: Map<string, Map<string, number>>[] = [];
-  // By bytes: slot -> entry + 1 (0: free); per entry its hash, unit, series and bytes.
-  #slots = new Int32Array(INITIAL_SLOTS);
-  #hashes = new Int32Array(INITIAL_SLOTS / 2);
-  #entryUnits = new Int32Array(INITIAL_SLOTS / 2);
-  #entrySeries = new Int32Array(INITIAL_SLOTS / 2);
-  #offsets = new Int32Array(INITIAL_SLOTS / 2);
-  #sourceLengths = new Int32Array(INITIAL_SLOTS / 2);
-  #metricLengths = new Int32Array(INITIAL_SLOTS / 2);
-  #entries = 0;
-  #arena = new Uint8Array(INITIAL_ARENA);
-  #arenaView = wordsOf(this.#arena);
-  #arenaUsed = 0;
-  // Per unit, its last series' entry + 1 (0: none yet).
+  readonly #seriesBytes = new ByteKeyTable();
+  // Per unit, the byte entry of its last series + 1 (0: none yet).
   #unitLast = new Int32Array(64);
 
   /** How many series the batch has. */
@@ -57,16 +46,23 @@ export class SeriesKeys {
     return this.sources.length;
   }
 
+  /** The number of a shard, for `unitOfBytes`. */
+  shardNumber(shardId: string): number {
+    const last = this.#lastShard;
+    if (last >= 0 && this.#shards[last] === shardId) return last;
+    let n = this.#shards.indexOf(shardId);
+    if (n < 0) n = this.#shards.push(shardId) - 1;
+    this.#lastShard = n;
+    return n;
+  }
+
   /** The id of the (shard, partition key) unit. */
   unitOf(shardId: string, partitionKey: string): number {
-    // A batch is almost always one shard: one lookup, not two.
-    let byKey = shardId === this.#lastShard ? this.#lastUnits : this.#units.get(shardId);
+    let byKey = this.#units.get(shardId);
     if (byKey === undefined) {
       byKey = new Map();
       this.#units.set(shardId, byKey);
     }
-    this.#lastShard = shardId;
-    this.#lastUnits = byKey;
     let unit = byKey.get(partitionKey);
     if (unit === undefined) {
       unit = this.#unitShards.length;
@@ -80,6 +76,20 @@ export class SeriesKeys {
         this.#unitLast = grown;
       }
     }
+    return unit;
+  }
+
+  /**
+   * The unit of shard `shard` (`shardNumber`) and the partition key whose UTF-8 bytes are
+   * `buf[start, end)`; `view` is `wordsOf(buf)`.
+   */
+  unitOfBytes(shard: number, buf: Buffer, view: DataView, start: number, end: number): number {
+    const table = this.#unitBytes;
+    const entry = table.find(shard, view, start, end, end, end);
+    if (entry >= 0) return table.value(entry);
+    const key = (buf as SlicingBuffer).utf8Slice(start, end);
+    const unit = this.unitOf(this.#shards[shard]!, key);
+    table.insert(shard, unit, buf, start, end, end, end);
     return unit;
   }
 
@@ -116,132 +126,23 @@ export class SeriesKeys {
     metricStart: number,
     metricEnd: number,
   ): number {
-    const sourceLength = sourceEnd - sourceStart;
-    const metricLength = metricEnd - metricStart;
+    const table = this.#seriesBytes;
     // A unit mostly carries one series (a partition key is a source): try its last one first.
     const last = this.#unitLast[unit]! - 1;
-    if (
-      last >= 0 &&
-      this.#matches(last, view, sourceStart, sourceLength, metricStart, metricLength)
-    ) {
-      return this.#entrySeries[last]!;
+    if (last >= 0 && table.matches(last, view, sourceStart, sourceEnd, metricStart, metricEnd)) {
+      return table.value(last);
     }
-    // FNV-style over the source, a separator (the lengths are compared too), the metric and
-    // the unit.
-    let h = hashWords(view, sourceStart, sourceEnd, 0x811c9dc5);
-    h = hashWords(view, metricStart, metricEnd, Math.imul(h ^ 0xff, 16777619));
-    h = Math.imul(h ^ unit, 16777619);
-    h ^= h >>> 15;
-    const slots = this.#slots;
-    const mask = slots.length - 1;
-    let slot = h & mask;
-    for (let entry = slots[slot]! - 1; entry >= 0; entry = slots[slot]! - 1) {
-      if (
-        this.#hashes[entry] === h &&
-        this.#entryUnits[entry] === unit &&
-        this.#matches(entry, view, sourceStart, sourceLength, metricStart, metricLength)
-      ) {
-        this.#unitLast[unit] = entry + 1;
-        return this.#entrySeries[entry]!;
-      }
-      slot = (slot + 1) & mask;
+    let entry = table.find(unit, view, sourceStart, sourceEnd, metricStart, metricEnd);
+    if (entry < 0) {
+      const slicing = buf as SlicingBuffer;
+      const id = this.idOf(
+        unit,
+        slicing.utf8Slice(sourceStart, sourceEnd),
+        slicing.utf8Slice(metricStart, metricEnd),
+      );
+      entry = table.insert(unit, id, buf, sourceStart, sourceEnd, metricStart, metricEnd);
     }
-    const slicing = buf as SlicingBuffer;
-    const id = this.idOf(
-      unit,
-      slicing.utf8Slice(sourceStart, sourceEnd),
-      slicing.utf8Slice(metricStart, metricEnd),
-    );
-    const entry = this.#insert(
-      slot,
-      h,
-      unit,
-      id,
-      buf,
-      sourceStart,
-      sourceLength,
-      metricStart,
-      metricLength,
-    );
     this.#unitLast[unit] = entry + 1;
-    return id;
-  }
-
-  #matches(
-    entry: number,
-    view: DataView,
-    sourceStart: number,
-    sourceLength: number,
-    metricStart: number,
-    metricLength: number,
-  ): boolean {
-    const offset = this.#offsets[entry]!;
-    return (
-      this.#sourceLengths[entry] === sourceLength &&
-      this.#metricLengths[entry] === metricLength &&
-      sameWords(this.#arenaView, offset, view, sourceStart, sourceLength) &&
-      sameWords(this.#arenaView, offset + sourceLength, view, metricStart, metricLength)
-    );
-  }
-
-  #insert(
-    slot: number,
-    hash: number,
-    unit: number,
-    id: number,
-    buf: Buffer,
-    sourceStart: number,
-    sourceLength: number,
-    metricStart: number,
-    metricLength: number,
-  ): number {
-    const entry = this.#entries++;
-    if (entry === this.#hashes.length) this.#growEntries();
-    const bytes = sourceLength + metricLength;
-    if (this.#arenaUsed + bytes > this.#arena.length) {
-      const arena = new Uint8Array(Math.max(this.#arena.length * 2, this.#arenaUsed + bytes));
-      arena.set(this.#arena.subarray(0, this.#arenaUsed));
-      this.#arena = arena;
-      this.#arenaView = wordsOf(arena);
-    }
-    const offset = this.#arenaUsed;
-    this.#arena.set(buf.subarray(sourceStart, sourceStart + sourceLength), offset);
-    this.#arena.set(buf.subarray(metricStart, metricStart + metricLength), offset + sourceLength);
-    this.#arenaUsed += bytes;
-    this.#hashes[entry] = hash;
-    this.#entryUnits[entry] = unit;
-    this.#entrySeries[entry] = id;
-    this.#offsets[entry] = offset;
-    this.#sourceLengths[entry] = sourceLength;
-    this.#metricLengths[entry] = metricLength;
-    this.#slots[slot] = entry + 1;
-    // Load at most 1/2: entries grow with the slots, and the table is rebuilt from the hashes.
-    if (this.#entries * 2 > this.#slots.length) this.#rehash();
-    return entry;
-  }
-
-  #growEntries(): void {
-    const grow = (from: Int32Array) => {
-      const to = new Int32Array(from.length * 2);
-      to.set(from);
-      return to;
-    };
-    this.#hashes = grow(this.#hashes);
-    this.#entryUnits = grow(this.#entryUnits);
-    this.#entrySeries = grow(this.#entrySeries);
-    this.#offsets = grow(this.#offsets);
-    this.#sourceLengths = grow(this.#sourceLengths);
-    this.#metricLengths = grow(this.#metricLengths);
-  }
-
-  #rehash(): void {
-    const slots = new Int32Array(this.#slots.length * 2);
-    const mask = slots.length - 1;
-    for (let entry = 0; entry < this.#entries; entry++) {
-      let slot = this.#hashes[entry]! & mask;
-      while (slots[slot] !== 0) slot = (slot + 1) & mask;
-      slots[slot] = entry + 1;
-    }
-    this.#slots = slots;
+    return table.value(entry);
   }
 }

@@ -6,7 +6,7 @@
  */
 
 import type { KinesisStreamRecord } from 'aws-lambda';
-import { deaggregateSpans } from '../../ingest/kpl/deaggregate.ts';
+import { deaggregateSpans, type UserRecordSpans } from '../../ingest/kpl/deaggregate.ts';
 import { wordsOf } from '../../schemas/byte-words.ts';
 import {
   readTelemetryFieldsAt,
@@ -18,6 +18,7 @@ import { SequenceNumberError } from '../engine/errors.ts';
 import { EventColumns } from '../engine/event-columns.ts';
 import { eventIdHash, eventIdHashAt } from '../engine/event-id-hash.ts';
 import { positionPrefix } from '../engine/sequence.ts';
+import type { SeriesKeys } from '../engine/series-keys.ts';
 import { isValidEventTime } from '../windows/window.ts';
 
 /** Why a record is poison (decode reasons come from `schemas/errors.ts`, KPL ones from ingest). */
@@ -105,8 +106,7 @@ export function decodeBatch(
     }
     // Spans, not user-record objects; bytes, not strings: a plain event allocates nothing. Its
     // series is found by the bytes of its source and metric, its id hashed from its bytes.
-    const { buf, count, starts, ends, aggregated } = result.spans;
-    const { partitionKeyTable, partitionKeyIndexes } = result.spans;
+    const { buf, count, starts, ends, aggregated, partitionKeyIndexes } = result.spans;
     const orderingKey = orderingUnit === 'shard' ? '' : partitionKey;
     const context = events.addRecord(
       { shardId, sequenceNumber, positionPrefix: prefix, orderingKey },
@@ -114,8 +114,7 @@ export function decodeBatch(
     );
     const series = events.series;
     const view = wordsOf(buf);
-    const units = new Int32Array(partitionKeyTable.length);
-    for (let k = 0; k < units.length; k++) units[k] = series.unitOf(shardId, partitionKeyTable[k]!);
+    const units = unitsOf(series, shardId, result.spans, view);
     for (let i = 0; i < count; i++) {
       const start = starts[i]!;
       const end = ends[i]!;
@@ -151,7 +150,7 @@ export function decodeBatch(
       } catch (error) {
         problem = decodeProblem(error);
       }
-      const userKey = partitionKeyTable[partitionKeyIndexes[i]!]!;
+      const userKey = result.spans.partitionKeyTable[partitionKeyIndexes[i]!]!;
       if (problem !== undefined) {
         poison.push({
           ...where,
@@ -171,6 +170,23 @@ export function decodeBatch(
 function decodeProblem(error: unknown): { reason: string; message: string } {
   if (error instanceof SchemaDecodeError) return { reason: error.reason, message: error.message };
   return { reason: POISON_REASONS.undecodable, message: String(error) };
+}
+
+/** The unit of each partition-key table entry of a record: by its bytes when it has them. */
+function unitsOf(
+  series: SeriesKeys,
+  shardId: string,
+  spans: UserRecordSpans,
+  view: DataView,
+): Int32Array {
+  if (!spans.aggregated) return Int32Array.of(series.unitOf(shardId, spans.partitionKeyTable[0]!));
+  const { buf, partitionKeyStarts: starts, partitionKeyEnds: ends } = spans;
+  const shard = series.shardNumber(shardId);
+  const units = new Int32Array(starts.length);
+  for (let k = 0; k < units.length; k++) {
+    units[k] = series.unitOfBytes(shard, buf, view, starts[k]!, ends[k]!);
+  }
+  return units;
 }
 
 /** True when an event's value and time can be windowed (see `eventProblem`). */
