@@ -72,6 +72,33 @@ describe('SeriesKeys', () => {
     expect(keys.sources).toEqual(['\ufffd']);
   });
 
+  it('finds a unit by the bytes of its partition key as by the string', () => {
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.tuple(fc.constantFrom('shard-0', 'shard-1'), fc.string({ maxLength: 10 }), fc.nat(4)),
+        ),
+        (keys) => {
+          const series = new SeriesKeys();
+          const reference = new SeriesKeys();
+          for (const [shard, key, pad] of keys) {
+            const buf = Buffer.concat([Buffer.alloc(pad, 0x20), Buffer.from(key)]);
+            const unit = series.unitOfBytes(
+              series.shardNumber(shard),
+              buf,
+              wordsOf(buf),
+              pad,
+              buf.length,
+            );
+            expect(unit).toBe(reference.unitOf(shard, key));
+            expect(series.unitOf(shard, key)).toBe(unit);
+          }
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
   it('keeps ids through growth of its tables', () => {
     const keys = new SeriesKeys();
     const unit = keys.unitOf('shard-0', 'k');
