@@ -70,6 +70,35 @@ export type DeaggregateSpansResult =
 export interface DeaggregateOptions {
   /** Check the MD5 trailer. @default true */
   readonly verifyChecksum?: boolean;
+  /**
+   * {@link deaggregateSpans} only: arrays to read into, reused across calls so that a batch of
+   * records allocates them once. The spans returned are views of them, valid until the next
+   * call with the same scratch. @default fresh arrays per call
+   */
+  readonly scratch?: DeaggregateScratch;
+}
+
+/** The growable arrays {@link deaggregateSpans} reads an aggregated record into. */
+export class DeaggregateScratch {
+  starts = new Int32Array(512);
+  ends = new Int32Array(512);
+  // Doubles: an index read by the general reader may be any safe integer, and must be reported
+  // as it was.
+  pkIndexes = new Float64Array(512);
+  ehkIndexes = new Float64Array(512);
+
+  /** Doubles every array, keeping the first `used` entries. */
+  grow(used: number): void {
+    const grow = <T extends Int32Array | Float64Array>(from: T, to: T): T => {
+      to.set(from.subarray(0, used));
+      return to;
+    };
+    const n = this.starts.length * 2;
+    this.starts = grow(this.starts, new Int32Array(n));
+    this.ends = grow(this.ends, new Int32Array(n));
+    this.pkIndexes = grow(this.pkIndexes, new Float64Array(n));
+    this.ehkIndexes = grow(this.ehkIndexes, new Float64Array(n));
+  }
 }
 
 /**
@@ -169,7 +198,10 @@ export function deaggregateSpans(
     }
   }
   try {
-    return { status: 'ok', spans: readAggregatedRecord(buf, end) };
+    return {
+      status: 'ok',
+      spans: readAggregatedRecord(buf, end, options.scratch ?? new DeaggregateScratch()),
+    };
   } catch (error) {
     if (error instanceof ProtobufError) {
       return corrupt(KPL_CORRUPT_REASONS.badProtobuf, error.message, data.length, error.offset);
@@ -265,27 +297,30 @@ const PLAIN_STARTS: ArrayLike<number> = Int32Array.of(0);
 const PLAIN_NO_HASH_KEY: ArrayLike<number> = Int32Array.of(-1);
 const NONE: ArrayLike<number> = new Int32Array(0);
 
-function readAggregatedRecord(buf: Buffer, end: number): UserRecordSpans {
-  const spans = new SpansBuilder(buf);
-  return scanCanonical(buf, end, spans) ? spans.build() : readAnyAggregatedRecord(buf, end);
+function readAggregatedRecord(
+  buf: Buffer,
+  end: number,
+  scratch: DeaggregateScratch,
+): UserRecordSpans {
+  const spans = new SpansBuilder(buf, scratch);
+  return scanCanonical(buf, end, spans)
+    ? spans.build()
+    : readAnyAggregatedRecord(buf, end, scratch);
 }
 
-/** The columns of {@link UserRecordSpans} as they are read: typed arrays that grow. */
+/** The columns of {@link UserRecordSpans} as they are read, into a scratch's arrays. */
 class SpansBuilder {
   count = 0;
-  starts = new Int32Array(256);
-  ends = new Int32Array(256);
-  // Doubles: an index read by the general reader may be any safe integer, and must be reported
-  // as it was.
-  pkIndexes = new Float64Array(256);
-  ehkIndexes = new Float64Array(256);
   // The partition-key table as spans of `buf`; strings only when asked for.
   readonly pkStarts: number[] = [];
   readonly pkEnds: number[] = [];
   #pkTable: string[] | undefined;
   readonly ehkTable: string[] = [];
 
-  constructor(readonly buf: Buffer) {}
+  constructor(
+    readonly buf: Buffer,
+    readonly scratch: DeaggregateScratch,
+  ) {}
 
   get pkTable(): string[] {
     this.#pkTable ??= this.pkStarts.map((start, k) =>
@@ -301,19 +336,21 @@ class SpansBuilder {
 
   add(start: number, end: number, pk: number, ehk: number): void {
     const i = this.count++;
-    if (i === this.starts.length) this.#grow();
-    this.starts[i] = start;
-    this.ends[i] = end;
-    this.pkIndexes[i] = pk;
-    this.ehkIndexes[i] = ehk;
+    const scratch = this.scratch;
+    if (i === scratch.starts.length) scratch.grow(i);
+    scratch.starts[i] = start;
+    scratch.ends[i] = end;
+    scratch.pkIndexes[i] = pk;
+    scratch.ehkIndexes[i] = ehk;
   }
 
   /** The index of the first record whose key index lies outside its table, or -1. */
   firstBadIndex(): number {
     const pks = this.pkStarts.length;
     const ehks = this.ehkTable.length;
+    const { pkIndexes, ehkIndexes } = this.scratch;
     for (let i = 0; i < this.count; i++) {
-      if (this.pkIndexes[i]! >= pks || this.ehkIndexes[i]! >= ehks) return i;
+      if (pkIndexes[i]! >= pks || ehkIndexes[i]! >= ehks) return i;
     }
     return -1;
   }
@@ -321,33 +358,22 @@ class SpansBuilder {
   build(): UserRecordSpans {
     const n = this.count;
     const builder = this;
+    const { starts, ends, pkIndexes, ehkIndexes } = this.scratch;
     return {
       buf: this.buf,
       aggregated: true,
       count: n,
-      starts: this.starts.subarray(0, n),
-      ends: this.ends.subarray(0, n),
+      starts: starts.subarray(0, n),
+      ends: ends.subarray(0, n),
       get partitionKeyTable() {
         return builder.pkTable;
       },
       partitionKeyStarts: this.pkStarts,
       partitionKeyEnds: this.pkEnds,
-      partitionKeyIndexes: this.pkIndexes.subarray(0, n),
+      partitionKeyIndexes: pkIndexes.subarray(0, n),
       explicitHashKeyTable: this.ehkTable,
-      explicitHashKeyIndexes: this.ehkIndexes.subarray(0, n),
+      explicitHashKeyIndexes: ehkIndexes.subarray(0, n),
     };
-  }
-
-  #grow(): void {
-    const grow = <T extends Int32Array | Float64Array>(from: T, to: T): T => {
-      to.set(from);
-      return to;
-    };
-    const n = this.starts.length * 2;
-    this.starts = grow(this.starts, new Int32Array(n));
-    this.ends = grow(this.ends, new Int32Array(n));
-    this.pkIndexes = grow(this.pkIndexes, new Float64Array(n));
-    this.ehkIndexes = grow(this.ehkIndexes, new Float64Array(n));
   }
 }
 
@@ -426,9 +452,13 @@ function scanCanonical(buf: Buffer, end: number, spans: SpansBuilder): boolean {
 }
 
 /** Any well-formed aggregated record (unknown fields skipped), or a `ProtobufError`. */
-function readAnyAggregatedRecord(buf: Buffer, end: number): UserRecordSpans {
+function readAnyAggregatedRecord(
+  buf: Buffer,
+  end: number,
+  scratch: DeaggregateScratch,
+): UserRecordSpans {
   const reader = new Reader(buf, KPL_MAGIC.length, end);
-  const spans = new SpansBuilder(buf);
+  const spans = new SpansBuilder(buf, scratch);
   while (reader.pos < end) {
     const at = reader.pos;
     const key = reader.varint();
@@ -455,13 +485,13 @@ function readAnyAggregatedRecord(buf: Buffer, end: number): UserRecordSpans {
   }
   const bad = spans.firstBadIndex();
   if (bad >= 0) {
-    const pk = spans.pkIndexes[bad]!;
-    const ehk = spans.ehkIndexes[bad]!;
+    const pk = scratch.pkIndexes[bad]!;
+    const ehk = scratch.ehkIndexes[bad]!;
     throw new ProtobufError(
       pk >= spans.pkStarts.length
         ? `record ${bad}: partition_key_index ${pk} outside a table of ${spans.pkStarts.length}`
         : `record ${bad}: explicit_hash_key_index ${ehk} outside a table of ${spans.ehkTable.length}`,
-      spans.starts[bad]!,
+      scratch.starts[bad]!,
     );
   }
   return spans.build();

@@ -45,25 +45,38 @@ export interface EventFields {
 export class EventColumns {
   /** How many events the columns hold. */
   length = 0;
-  values = new Float64Array(INITIAL_CAPACITY);
-  timestamps = new Float64Array(INITIAL_CAPACITY);
+  values: Float64Array;
+  timestamps: Float64Array;
   /** `eventIdHash(eventId)`. */
-  idHashes = new Float64Array(INITIAL_CAPACITY);
+  idHashes: Float64Array;
   /** Sub-sequence number within the Kinesis record (0 for a plain record). */
-  subSequences = new Int32Array(INITIAL_CAPACITY);
+  subSequences: Int32Array;
   /** Index of the event's Kinesis record in `recordContexts`. */
-  records = new Int32Array(INITIAL_CAPACITY);
+  records: Int32Array;
   /** The event's series id in `series` (shard, partition key, source, metric). */
-  seriesIds = new Int32Array(INITIAL_CAPACITY);
+  seriesIds: Int32Array;
   /** The batch's series. */
   readonly series = new SeriesKeys();
   // The event id as bytes of its record's data, made a string only when asked for (reports);
   // a start of -1: the string is in `#eventIdStrings`.
-  #eventIdStarts = new Int32Array(INITIAL_CAPACITY);
-  #eventIdEnds = new Int32Array(INITIAL_CAPACITY);
+  #eventIdStarts: Int32Array;
+  #eventIdEnds: Int32Array;
   readonly #eventIdStrings = new Map<number, string>();
   readonly #recordData: (Buffer | undefined)[] = [];
   readonly recordContexts: RecordContext[] = [];
+
+  /** Columns with room for `capacity` events before they first grow. */
+  constructor(capacity = INITIAL_CAPACITY) {
+    const n = Math.max(16, capacity);
+    this.values = new Float64Array(n);
+    this.timestamps = new Float64Array(n);
+    this.idHashes = new Float64Array(n);
+    this.subSequences = new Int32Array(n);
+    this.records = new Int32Array(n);
+    this.seriesIds = new Int32Array(n);
+    this.#eventIdStarts = new Int32Array(n);
+    this.#eventIdEnds = new Int32Array(n);
+  }
 
   /**
    * Starts the events of a new Kinesis record; returns its index. `data`: the record's bytes,

@@ -6,7 +6,11 @@
  */
 
 import type { KinesisStreamRecord } from 'aws-lambda';
-import { deaggregateSpans, type UserRecordSpans } from '../../ingest/kpl/deaggregate.ts';
+import {
+  DeaggregateScratch,
+  deaggregateSpans,
+  type UserRecordSpans,
+} from '../../ingest/kpl/deaggregate.ts';
 import { wordsOf } from '../../schemas/byte-words.ts';
 import {
   readTelemetryFieldsAt,
@@ -70,9 +74,10 @@ export function decodeBatch(
   records: readonly KinesisStreamRecord[],
   orderingUnit: OrderingUnit = 'partition-key',
 ): DecodedBatch {
-  const events = new EventColumns();
+  const events = new EventColumns(expectedEvents(records));
   const poison: PoisonRecord[] = [];
   const sequenceNumbers: string[] = [];
+  const scratch = new DeaggregateScratch();
   for (const record of records) {
     const shardId = shardIdOf(record);
     const { sequenceNumber, partitionKey, approximateArrivalTimestamp } = record.kinesis;
@@ -93,7 +98,7 @@ export function decodeBatch(
       });
       continue;
     }
-    const result = deaggregateSpans(data, partitionKey);
+    const result = deaggregateSpans(data, partitionKey, { scratch });
     if (result.status === 'corrupt') {
       poison.push({
         ...where,
@@ -170,6 +175,19 @@ export function decodeBatch(
 function decodeProblem(error: unknown): { reason: string; message: string } {
   if (error instanceof SchemaDecodeError) return { reason: error.reason, message: error.message };
   return { reason: POISON_REASONS.undecodable, message: String(error) };
+}
+
+/**
+ * About how many events a batch holds, so that the columns are sized once instead of doubling
+ * (and copying) their way up: one per this many bytes of data. A batch of larger events
+ * over-allocates a little; one of smaller events grows as before.
+ */
+const BASE64_CHARS_PER_EVENT = 96;
+
+function expectedEvents(records: readonly KinesisStreamRecord[]): number {
+  let chars = 0;
+  for (const record of records) chars += record.kinesis.data.length;
+  return Math.ceil(chars / BASE64_CHARS_PER_EVENT);
 }
 
 /** The unit of each partition-key table entry of a record: by its bytes when it has them. */

@@ -3,7 +3,11 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { KPL_CORRUPT_REASONS } from '../../../ingest/errors.ts';
 import { KplAggregator } from '../../../ingest/kpl/aggregate.ts';
-import { deaggregate } from '../../../ingest/kpl/deaggregate.ts';
+import {
+  DeaggregateScratch,
+  deaggregate,
+  deaggregateSpans,
+} from '../../../ingest/kpl/deaggregate.ts';
 import { KPL_MAGIC } from '../../../ingest/kpl/format.ts';
 import { libAggregate } from './aws-kinesis-agg.ts';
 
@@ -81,6 +85,28 @@ describe('deaggregate', () => {
       ),
       { numRuns: 100 },
     );
+  });
+
+  it('reads into a reused scratch exactly as into fresh arrays, past its growth', () => {
+    const scratch = new DeaggregateScratch();
+    const spansOf = (data: Buffer, options: Parameters<typeof deaggregateSpans>[2]) => {
+      const result = deaggregateSpans(data, 'p', options);
+      if (result.status !== 'ok') throw new Error(result.reason);
+      const { count, starts, ends, partitionKeyIndexes, partitionKeyTable } = result.spans;
+      return Array.from({ length: count }, (_, i) => [
+        starts[i],
+        ends[i],
+        partitionKeyTable[partitionKeyIndexes[i]!],
+      ]);
+    };
+    for (const n of [3, 1_500, 7]) {
+      const agg = new KplAggregator({ maxRecordBytes: 1024 * 1024 });
+      for (let i = 0; i < n; i++) agg.tryAdd(`k${i % 9}`, Buffer.from(`record ${i}`));
+      const data = agg.build().data;
+      const fresh = spansOf(data, {});
+      expect(fresh).toHaveLength(n);
+      expect(spansOf(data, { scratch })).toEqual(fresh);
+    }
   });
 
   it('reports a bad MD5 trailer', () => {
