@@ -143,6 +143,22 @@ export function mergeSketch(into: Sketch, from: Sketch): void {
   into.merge(from);
 }
 
+/**
+ * What `mergeSketch(newSketch(relativeAccuracy), from)` gives, without the copy: `from` itself,
+ * which the caller owns and must not use again (or a new sketch when `from` is empty, as the
+ * merge would leave it).
+ *
+ * @throws {Error} as `mergeSketch` when `from` has another relative accuracy.
+ */
+export function adoptSketch(from: Sketch, relativeAccuracy: number): Sketch {
+  const into = newSketch(relativeAccuracy);
+  if (from.count === 0 || into.mapping.gamma !== from.mapping.gamma) {
+    mergeSketch(into, from);
+    return into;
+  }
+  return from;
+}
+
 /** The value at quantile `q`, or NaN for an empty sketch. */
 export function quantile(sketch: Sketch, q: number): number {
   return sketch.count === 0 ? Number.NaN : sketch.getValueAtQuantile(q);

@@ -1,6 +1,7 @@
 /**
  * Filter, then merge: the decision of what a part absorbs from a batch, given what the part
- * already holds. Pure, so the handler's retries and the property tests run the same code.
+ * already holds. Deterministic, so the handler's retries and the property tests run the same code
+ * (each retry on a part read again: the part given is consumed, see `absorbPlan`).
  *
  * An event of the plan is, in this order:
  * - `already-absorbed` when its position is at or below the part's mark for its ordering unit
@@ -19,9 +20,10 @@
  * the mark: each event is counted once or reported late, never both.
  */
 
-import { mergeSketch } from '../aggregates/sketch.ts';
+import { adoptSketch } from '../aggregates/sketch.ts';
 import { absorbValue, emptyWindowState, type WindowState } from '../aggregates/window-state.ts';
 import type { PartPlan } from './batch-plan.ts';
+import { PartConsumedError } from './errors.ts';
 import type { RecordContext } from './event-columns.ts';
 import { IdHashSet } from './id-hash-set.ts';
 import { NO_MARK, positionAt, type SplitPosition, splitPosition } from './sequence.ts';
@@ -80,13 +82,27 @@ export interface AbsorbOptions {
   readonly dedupHorizonEvents: number;
 }
 
-/** Decides and applies what `plan` adds to `stored` (which is left untouched). */
+/**
+ * Decides and applies what `plan` adds to `stored`.
+ *
+ * `stored` is consumed: its sketch and its horizon become the next part's (updated in place,
+ * not copied: copying 2,048 bins and 2,048 hashes per part per batch was a large part of the
+ * steady cost). Its `version` and `closed` stay readable; anything else must not be used after
+ * the call, and a retry must absorb into a part read again. Giving the same part twice throws
+ * {@link PartConsumedError} rather than absorb into a part already changed.
+ *
+ * @throws {PartConsumedError} when `stored` was given to an earlier call.
+ */
 export function absorbPlan(
   stored: StoredPart | undefined,
   plan: PartPlan,
   time: ShardTime,
   options: AbsorbOptions,
 ): AbsorbOutcome {
+  if (stored !== undefined && CONSUMED.has(stored)) {
+    const { key } = plan;
+    throw new PartConsumedError(`${key.source}/${key.metric}/${key.windowStart}/${key.shardId}`);
+  }
   const closed = stored?.closed ?? false;
   const { windowEnd } = plan.key;
   const beyondLateness = windowEnd <= time.watermarkMillis;
@@ -119,7 +135,7 @@ export function absorbPlan(
     }
     if (seen === undefined || state === undefined) {
       seen = seenFromHorizon(stored?.recentIdHashes ?? NO_HASHES, idHashes, indices, j);
-      state = copyState(stored?.state, options.relativeAccuracy);
+      state = takeState(stored, options.relativeAccuracy);
       if (ADDED.length < indices.length - j) ADDED = new Float64Array(indices.length);
     }
     // A duplicate moves the mark too: it has been decided, and must not be decided again.
@@ -142,6 +158,7 @@ export function absorbPlan(
     added,
     options.dedupHorizonEvents,
   );
+  if (stored !== undefined) CONSUMED.add(stored);
   return {
     next: {
       state,
@@ -221,6 +238,8 @@ class MarkCursor {
 }
 
 const EMPTY_MARKS: ReadonlyMap<string, string> = new Map();
+/** Parts whose sketch and horizon an earlier call took over. */
+const CONSUMED = new WeakSet<StoredPart>();
 const NO_HASHES: ArrayLike<number> = new Float64Array(0);
 const FILTER_WORDS = 128;
 const FILTER_MASK = FILTER_WORDS - 1;
@@ -273,7 +292,10 @@ function seenFromHorizon(
   return seen;
 }
 
-/** The last `size` hashes of the stored horizon followed by `added[0, count)`, oldest first. */
+/**
+ * The last `size` hashes of the stored horizon followed by `added[0, count)`, oldest first: in
+ * the stored array itself when it is a full `Float64Array` (the steady case), else a new one.
+ */
 function nextHorizon(
   stored: ArrayLike<number>,
   added: Float64Array,
@@ -281,32 +303,41 @@ function nextHorizon(
   size: number,
 ): Float64Array {
   const total = stored.length + count;
-  const out = new Float64Array(Math.min(total, size));
-  const skip = total - out.length;
+  const length = Math.min(total, size);
+  const skip = total - length;
+  const inPlace = stored instanceof Float64Array && stored.length === length;
+  const out = inPlace ? stored : new Float64Array(length);
   let o = 0;
   if (skip < stored.length) {
-    if (stored instanceof Float64Array) {
+    if (inPlace) {
+      out.copyWithin(0, skip);
+    } else if (stored instanceof Float64Array) {
       out.set(stored.subarray(skip), 0);
-      o = stored.length - skip;
     } else {
-      for (let h = skip; h < stored.length; h++) out[o++] = stored[h]!;
+      for (let h = skip; h < stored.length; h++) out[h - skip] = stored[h]!;
     }
+    o = stored.length - skip;
   }
   const first = Math.max(0, skip - stored.length);
   out.set(added.subarray(first, count), o);
   return out;
 }
 
-function copyState(from: WindowState | undefined, relativeAccuracy: number): WindowState {
-  const state = emptyWindowState(relativeAccuracy);
-  if (from === undefined) return state;
-  state.count = from.count;
-  state.sum = from.sum;
-  state.min = from.min;
-  state.max = from.max;
-  state.firstEventTime = from.firstEventTime;
-  state.lastEventTime = from.lastEventTime;
-  state.lateCount = from.lateCount;
-  mergeSketch(state.sketch, from.sketch);
-  return state;
+/**
+ * The stored state as the next part's, its sketch taken over (what copying it into an empty
+ * state would give; `adoptSketch`), or an empty state for a new part.
+ */
+function takeState(from: StoredPart | undefined, relativeAccuracy: number): WindowState {
+  if (from === undefined) return emptyWindowState(relativeAccuracy);
+  const stored = from.state;
+  return {
+    count: stored.count,
+    sum: stored.sum,
+    min: stored.min,
+    max: stored.max,
+    firstEventTime: stored.firstEventTime,
+    lastEventTime: stored.lastEventTime,
+    lateCount: stored.lateCount,
+    sketch: adoptSketch(stored.sketch, relativeAccuracy),
+  };
 }

@@ -23,3 +23,19 @@ export class PartStateError extends Error {
     this.sk = context.sk;
   }
 }
+
+/**
+ * A stored part passed to `absorbPlan` a second time. `absorbPlan` takes over the sketch and the
+ * horizon of the part it is given (they become the next part's), so a retry must absorb into a
+ * part read again, never into the one it already gave.
+ */
+export class PartConsumedError extends Error {
+  override readonly name = 'PartConsumedError';
+  readonly partKey: string;
+  constructor(partKey: string) {
+    super(
+      `stored part ${partKey} was already absorbed into; read it again (readPart) before absorbing`,
+    );
+    this.partKey = partKey;
+  }
+}

@@ -102,6 +102,8 @@ async function applyChunk(
         : undefined);
     try {
       for (let attempt = 0; attempt <= options.maxConditionRetries; attempt++) {
+        // Read again, never reused: `absorbPlan` consumes the part it is given (its sketch and
+        // horizon become the next part's), and each part of `stored` belongs to one plan.
         if (attempt > 0) current = await readPart(options.store, plan.key);
         const outcome = absorbPlan(current, plan, time(plan), options);
         const counts = {

@@ -1,10 +1,17 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { emptyWindowState } from '../../../processors/aggregates/window-state.ts';
+import { mergeSketch, newSketch } from '../../../processors/aggregates/sketch.ts';
+import {
+  absorbValue,
+  emptyWindowState,
+  type WindowState,
+} from '../../../processors/aggregates/window-state.ts';
 import { absorbPlan, type StoredPart } from '../../../processors/engine/absorb.ts';
 import { planBatch } from '../../../processors/engine/batch-plan.ts';
+import { PartConsumedError } from '../../../processors/engine/errors.ts';
 import { eventIdHash } from '../../../processors/engine/event-id-hash.ts';
 import { decodeBatch } from '../../../processors/kinesis/decode-records.ts';
+import { decodePartState, encodePartState } from '../../../processors/store/part-state-codec.ts';
 import {
   aggregatedData,
   kinesisRecord,
@@ -66,6 +73,73 @@ describe('absorbPlan de-duplication horizon', () => {
         },
       ),
       { numRuns: 150 },
+    );
+  });
+});
+
+describe('absorbPlan ownership of the stored part', () => {
+  const OPTIONS = { relativeAccuracy: 0.01, dedupHorizonEvents: 64 };
+  const WHERE = { pk: 'p', sk: 's' };
+
+  /** A stored part as `readParts` gives it: decoded from its blob. */
+  function storedFrom(blob: Uint8Array): StoredPart {
+    return { ...decodePartState(blob, 0.01, WHERE), version: 2, closed: false };
+  }
+
+  function blobOf(values: readonly number[], hashes: readonly number[]): Uint8Array {
+    const state = emptyWindowState(0.01);
+    values.forEach((v, i) => absorbValue(state, v, 1_000 + i, false));
+    return encodePartState({ state, recentIdHashes: hashes, marks: new Map() });
+  }
+
+  it('gives exactly the next part that absorbing into a copy of the stored part gives', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.double({ min: -1e6, max: 1e6, noNaN: true }), { maxLength: 200 }),
+        // A full horizon (64) is the case updated in place.
+        fc.oneof(fc.constant(64), fc.integer({ min: 0, max: 80 })),
+        fc.integer({ min: 1, max: 40 }),
+        (values, stored, fresh) => {
+          // arrange: `stored` hashes in the horizon, `fresh` new events (values 0, 1, ...).
+          const hashes = Array.from({ length: stored }, (_, i) => eventIdHash(`old-${i}`));
+          const blob = blobOf(values, hashes);
+          const ids = Array.from({ length: fresh }, (_, i) => `new-${i}`);
+          const plan = planOf(ids);
+          // The reference, as absorbPlan did before it took parts over: copy, then absorb.
+          const original = decodePartState(blob, 0.01, WHERE);
+          const state: WindowState = { ...original.state, sketch: newSketch(0.01) };
+          mergeSketch(state.sketch, original.state.sketch);
+          for (let k = 0; k < plan.indices.length; k++) {
+            const i = plan.indices[k]!;
+            absorbValue(state, plan.columns.values[i]!, plan.columns.timestamps[i]!, false);
+          }
+          const horizon = [...hashes, ...ids.map((id) => eventIdHash(id))].slice(
+            -OPTIONS.dedupHorizonEvents,
+          );
+          // act
+          const outcome = absorbPlan(storedFrom(blob), plan, NO_TIME, OPTIONS);
+          // assert
+          expect(outcome.absorbed).toBe(fresh);
+          const next = outcome.next!;
+          expect(Array.from(next.recentIdHashes)).toEqual(horizon);
+          const expected = encodePartState({ state, recentIdHashes: horizon, marks: next.marks });
+          expect(Buffer.from(encodePartState(next)).equals(Buffer.from(expected))).toBe(true);
+        },
+      ),
+      { numRuns: 100 },
+    );
+  });
+
+  it('refuses a stored part it has already absorbed into, so a retry must read it again', () => {
+    // arrange
+    const hashes = Array.from({ length: 64 }, (_, i) => eventIdHash(`old-${i}`));
+    const stored = storedFrom(blobOf([1, 2, 3], hashes));
+    const plan = planOf(['a', 'b']);
+    absorbPlan(stored, plan, NO_TIME, OPTIONS);
+    // act / assert
+    expect(() => absorbPlan(stored, plan, NO_TIME, OPTIONS)).toThrow(PartConsumedError);
+    expect(absorbPlan(storedFrom(blobOf([1, 2, 3], hashes)), plan, NO_TIME, OPTIONS).absorbed).toBe(
+      2,
     );
   });
 });
