@@ -1,40 +1,41 @@
 /**
- * A 53-bit hash of an event id (cyrb53, public domain), held as a JavaScript number so that the
- * de-duplication set is a plain `Set<number>` and 8 bytes an entry in the item.
+ * A 53-bit hash of an event id's UTF-8 bytes, held as a JavaScript number so that a part's
+ * de-duplication horizon is 8 bytes an entry in the item and a typed array in memory.
+ *
+ * cyrb53's two multiply-xor lanes and final avalanche (public domain), fed four bytes a step
+ * rather than one char code: the processor hashes every event's id straight from the record's
+ * bytes (`eventIdHashAt`), and ids are often 36-character UUIDs. Each step is a bijection of
+ * each lane's state for a fixed word, so two ids of one length that differ in one word never
+ * collide before the final mix; the byte length is mixed in first, so trailing zero bytes do.
  *
  * Collision odds: with a horizon of H ids per part, a fresh id is wrongly taken for a duplicate
  * with probability H / 2^53 (2.3e-13 for H = 2,048), about one false drop in 4e12 events.
  */
+
+import { wordsOf } from '../../schemas/byte-words.ts';
+
+/** The hash of `id` (its UTF-8 bytes): what `eventIdHashAt` gives for them. */
 export function eventIdHash(id: string, seed = 0): number {
-  let h1 = 0xdeadbeef ^ seed;
-  let h2 = 0x41c6ce57 ^ seed;
-  for (let i = 0; i < id.length; i++) {
-    const ch = id.charCodeAt(i);
-    h1 = Math.imul(h1 ^ ch, 2654435761);
-    h2 = Math.imul(h2 ^ ch, 1597334677);
-  }
-  return finish(h1, h2);
+  const bytes = Buffer.from(id, 'utf8');
+  return eventIdHashAt(wordsOf(bytes), 0, bytes.length, seed);
 }
 
-/**
- * `eventIdHash` of the id whose UTF-8 bytes are `buf[start, end)`, without making the string:
- * for ASCII bytes a string's char codes are its bytes, so the hash is the same number. Returns
- * -1 (never a hash) when a byte is not ASCII: the caller hashes the decoded string instead.
- */
-export function eventIdHashAt(buf: Uint8Array, start: number, end: number, seed = 0): number {
-  let h1 = 0xdeadbeef ^ seed;
+/** The hash of the id whose UTF-8 bytes are `view[start, end)`, without making the string. */
+export function eventIdHashAt(view: DataView, start: number, end: number, seed = 0): number {
+  let h1 = 0xdeadbeef ^ seed ^ (end - start);
   let h2 = 0x41c6ce57 ^ seed;
-  let high = 0;
-  for (let i = start; i < end; i++) {
-    const ch = buf[i]!;
-    high |= ch;
-    h1 = Math.imul(h1 ^ ch, 2654435761);
-    h2 = Math.imul(h2 ^ ch, 1597334677);
+  let i = start;
+  for (; i + 4 <= end; i += 4) {
+    const word = view.getInt32(i, true);
+    h1 = Math.imul(h1 ^ word, 2654435761);
+    h2 = Math.imul(h2 ^ word, 1597334677);
   }
-  return high & 0x80 ? -1 : finish(h1, h2);
-}
-
-function finish(h1: number, h2: number): number {
+  if (i < end) {
+    let word = 0;
+    for (let shift = 0; i < end; shift += 8) word |= view.getUint8(i++) << shift;
+    h1 = Math.imul(h1 ^ word, 2654435761);
+    h2 = Math.imul(h2 ^ word, 1597334677);
+  }
   let a = Math.imul(h1 ^ (h1 >>> 16), 2246822507);
   a ^= Math.imul(h2 ^ (h2 >>> 13), 3266489909);
   let b = Math.imul(h2 ^ (h2 >>> 16), 2246822507);

@@ -115,7 +115,7 @@ export function decodeBatch(
       continue;
     }
     // Spans, not user-record objects; bytes, not strings: a plain event allocates nothing. Its
-    // series is found by the bytes of its source and metric, its id hashed from its bytes.
+    // series is found by the bytes of its source and metric, its id hashed as bytes.
     const { buf, count, starts, ends, aggregated, partitionKeyIndexes } = result.spans;
     const orderingKey = orderingUnit === 'shard' ? '' : partitionKey;
     const context = events.addRecord(
@@ -130,7 +130,6 @@ export function decodeBatch(
       const end = ends[i]!;
       const spans = readTelemetrySpansAt(buf, start, end);
       if (spans !== undefined && isWindowable(spans.value, spans.timestamp)) {
-        const idHash = eventIdHashAt(buf, spans.eventIdStart, spans.eventIdEnd);
         events.pushSpans(
           context,
           i,
@@ -145,7 +144,7 @@ export function decodeBatch(
             spans.metricStart,
             spans.metricEnd,
           ),
-          idHash >= 0 ? idHash : eventIdHash(spans.eventId),
+          eventIdHashAt(view, spans.eventIdStart, spans.eventIdEnd),
           spans.eventIdStart,
           spans.eventIdEnd,
         );

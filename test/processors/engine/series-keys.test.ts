@@ -1,6 +1,5 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { eventIdHash, eventIdHashAt } from '../../../processors/engine/event-id-hash.ts';
 import { SeriesKeys } from '../../../processors/engine/series-keys.ts';
 import { wordsOf } from '../../../schemas/byte-words.ts';
 
@@ -112,19 +111,5 @@ describe('SeriesKeys', () => {
       }
     }
     expect(keys.size).toBe(20_000);
-  });
-});
-
-describe('eventIdHashAt', () => {
-  it('equals eventIdHash of the decoded id for ASCII bytes, and declines any other', () => {
-    fc.assert(
-      fc.property(fc.string({ unit: 'grapheme', maxLength: 40 }), fc.nat(5), (id, pad) => {
-        const bytes = Buffer.concat([Buffer.alloc(pad, 0x41), Buffer.from(id)]);
-        const hash = eventIdHashAt(bytes, pad, bytes.length);
-        if ([...id].every((c) => c.charCodeAt(0) < 0x80)) expect(hash).toBe(eventIdHash(id));
-        else expect(hash).toBe(-1);
-      }),
-      { numRuns: 1_000 },
-    );
   });
 });

@@ -1,0 +1,31 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { eventIdHash, eventIdHashAt } from '../../../processors/engine/event-id-hash.ts';
+import { wordsOf } from '../../../schemas/byte-words.ts';
+
+describe('eventIdHashAt', () => {
+  it('equals eventIdHash of the decoded id, wherever its bytes lie', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'grapheme', maxLength: 40 }), fc.nat(5), (id, pad) => {
+        const bytes = Buffer.concat([Buffer.alloc(pad, 0x41), Buffer.from(id), Buffer.of(1, 2)]);
+        const end = bytes.length - 2;
+        expect(eventIdHashAt(wordsOf(bytes), pad, end)).toBe(eventIdHash(id));
+      }),
+      { numRuns: 1_000 },
+    );
+  });
+
+  it('separates ids that differ in one byte, in length, or by trailing zero bytes', () => {
+    const ids = ['', '\0', '\0\0', 'a', 'a\0', 'evt-0001', 'evt-0002', 'evt-00010', 'evt-0001\0'];
+    const hashes = new Set(ids.map((id) => eventIdHash(id)));
+    expect(hashes.size).toBe(ids.length);
+    for (const h of hashes) expect(Number.isSafeInteger(h) && h >= 0).toBe(true);
+  });
+
+  it('spreads a million sequential ids without a collision', () => {
+    const seen = new Set<number>();
+    for (let i = 0; i < 1_000_000; i++)
+      seen.add(eventIdHash(`evt-${i.toString(16).padStart(10, '0')}`));
+    expect(seen.size).toBe(1_000_000);
+  });
+});
