@@ -17,6 +17,8 @@
  *   of it (sums, `+=`, `writeDoubleLE`).
  */
 
+import { allocDoubles } from './double-slab.ts';
+
 const CHUNK_SIZE = 128;
 const NO_BINS = new Float64Array(0);
 
@@ -78,7 +80,8 @@ export class CollapsingLowestDenseStore {
 
   /** Makes this store a copy of `store`. */
   copy(store: CollapsingLowestDenseStore): void {
-    this.bins = store.bins.slice();
+    this.bins = allocDoubles(store.bins.length);
+    this.bins.set(store.bins);
     this.count = store.count;
     this.minKey = store.minKey;
     this.maxKey = store.maxKey;
@@ -89,7 +92,7 @@ export class CollapsingLowestDenseStore {
   /** `bins[index] += weight` with a JS array's semantics past the end (holes read as NaN). */
   #addAt(index: number, weight: number): void {
     if (index >= this.bins.length) {
-      const grown = new Float64Array(index + 1).fill(Number.NaN);
+      const grown = allocDoubles(index + 1).fill(Number.NaN);
       grown.set(this.bins);
       this.bins = grown;
     }
@@ -116,7 +119,7 @@ export class CollapsingLowestDenseStore {
     const newMinKey = Math.min(key, secondKey, this.minKey);
     const newMaxKey = Math.max(key, secondKey, this.maxKey);
     if (this.bins.length === 0) {
-      this.bins = new Float64Array(arrayLength(this.#newLength(newMinKey, newMaxKey)));
+      this.bins = allocDoubles(arrayLength(this.#newLength(newMinKey, newMaxKey)));
       this.offset = newMinKey;
       this.#adjust(newMinKey, newMaxKey);
     } else if (newMinKey >= this.minKey && newMaxKey < this.offset + this.bins.length) {
@@ -125,7 +128,7 @@ export class CollapsingLowestDenseStore {
     } else {
       const newLength = this.#newLength(newMinKey, newMaxKey);
       if (newLength > this.bins.length) {
-        const grown = new Float64Array(arrayLength(newLength));
+        const grown = allocDoubles(arrayLength(newLength));
         grown.set(this.bins);
         this.bins = grown;
       }
@@ -184,7 +187,7 @@ export class CollapsingLowestDenseStore {
       }
     } else {
       // Only when |shift| > length: nothing is kept.
-      this.bins = new Float64Array(arrayLength(by));
+      this.bins = allocDoubles(arrayLength(by));
     }
     this.offset -= shift;
   }

@@ -12,6 +12,7 @@
  */
 
 import { endianness } from 'node:os';
+import { allocDoubles } from './double-slab.ts';
 
 const NATIVE_LE = endianness() === 'LE';
 
@@ -137,9 +138,9 @@ const NO_BINS: Float64Array = new Float64Array(0);
  * a view: the bins' offset in the blob need not be a multiple of 8).
  */
 function readDoubles(buf: Buffer, start: number, end: number): Float64Array {
-  const doubles = new Float64Array((end - start) / 8);
+  const doubles = allocDoubles((end - start) / 8);
   if (NATIVE_LE) {
-    new Uint8Array(doubles.buffer).set(buf.subarray(start, end));
+    new Uint8Array(doubles.buffer, doubles.byteOffset, end - start).set(buf.subarray(start, end));
   } else {
     for (let i = 0; i < doubles.length; i++) doubles[i] = buf.readDoubleLE(start + i * 8);
   }

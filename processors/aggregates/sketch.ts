@@ -89,8 +89,7 @@ export function deserializeSketch(bytes: Uint8Array, relativeAccuracy: number): 
 /** Puts the bins of `from` into the empty `into`; returns their total count. */
 function fillStore(into: CollapsingLowestDenseStore, from: ProtoBins<Float64Array>): number {
   const { bins } = from;
-  let count = 0;
-  for (let i = 0; i < bins.length; i++) count += bins[i]!;
+  const count = sumInOrder(bins);
   // An empty store stays as built: `merge` skips a store whose count is 0.
   if (count === 0) return 0;
   // The decoded array is this sketch's own: no copy.
@@ -100,6 +99,45 @@ function fillStore(into: CollapsingLowestDenseStore, from: ProtoBins<Float64Arra
   into.minKey = from.offset;
   into.maxKey = from.offset + bins.length - 1;
   return count;
+}
+
+/**
+ * `bins[0] + bins[1] + ...` added left to right, as the library's count is. Four running sums
+ * when every bin is a non-negative integer and the total stays below 2^53: then every partial
+ * sum is an integer that a double holds exactly, so any order gives the same number, and the
+ * four chains of additions run in parallel (one chain of 2,048 dependent additions was most of
+ * a decoded sketch's time). Anything else (a fraction, a NaN from a hole) is added in order.
+ */
+function sumInOrder(bins: Float64Array): number {
+  let s0 = 0;
+  let s1 = 0;
+  let s2 = 0;
+  let s3 = 0;
+  let exact = true;
+  const n = bins.length - (bins.length % 4);
+  for (let i = 0; i < n; i += 4) {
+    const a = bins[i]!;
+    const b = bins[i + 1]!;
+    const c = bins[i + 2]!;
+    const d = bins[i + 3]!;
+    s0 += a;
+    s1 += b;
+    s2 += c;
+    s3 += d;
+    exact = exact && a >= 0 && b >= 0 && c >= 0 && d >= 0;
+    exact = exact && a === Math.floor(a) && b === Math.floor(b);
+    exact = exact && c === Math.floor(c) && d === Math.floor(d);
+  }
+  let sum = s0 + s1 + s2 + s3;
+  for (let i = n; i < bins.length; i++) {
+    const a = bins[i]!;
+    sum += a;
+    exact = exact && a >= 0 && a === Math.floor(a);
+  }
+  if (exact && sum <= Number.MAX_SAFE_INTEGER) return sum;
+  let ordered = 0;
+  for (let i = 0; i < bins.length; i++) ordered += bins[i]!;
+  return ordered;
 }
 
 /** The library's fields of a `DenseStore` (`isCollapsed` only on collapsing ones). */

@@ -20,6 +20,7 @@
  * the mark: each event is counted once or reported late, never both.
  */
 
+import { allocDoubles } from '../aggregates/double-slab.ts';
 import { adoptSketch } from '../aggregates/sketch.ts';
 import { absorbValue, emptyWindowState, type WindowState } from '../aggregates/window-state.ts';
 import type { PartPlan } from './batch-plan.ts';
@@ -306,7 +307,7 @@ function nextHorizon(
   const length = Math.min(total, size);
   const skip = total - length;
   const inPlace = stored instanceof Float64Array && stored.length === length;
-  const out = inPlace ? stored : new Float64Array(length);
+  const out = inPlace ? stored : allocDoubles(length);
   let o = 0;
   if (skip < stored.length) {
     if (inPlace) {

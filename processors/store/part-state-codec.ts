@@ -12,6 +12,7 @@
  */
 
 import { endianness } from 'node:os';
+import { allocDoubles } from '../aggregates/double-slab.ts';
 import { deserializeSketch, serializeSketch } from '../aggregates/sketch.ts';
 import type { WindowState } from '../aggregates/window-state.ts';
 import { PartStateError } from '../engine/errors.ts';
@@ -113,10 +114,12 @@ export function decodePartState(
   let o = sketchEnd + 4 + n * 8;
   if (buf.length < o + 4)
     throw new PartStateError('state blob is truncated inside the hash list', where);
-  const recentIdHashes = new Float64Array(n);
+  const recentIdHashes = allocDoubles(n);
   if (NATIVE_LE) {
     // A copy, not a view: the blob's offset need not be a multiple of 8.
-    new Uint8Array(recentIdHashes.buffer).set(buf.subarray(sketchEnd + 4, sketchEnd + 4 + n * 8));
+    new Uint8Array(recentIdHashes.buffer, recentIdHashes.byteOffset, n * 8).set(
+      buf.subarray(sketchEnd + 4, sketchEnd + 4 + n * 8),
+    );
   } else {
     for (let i = 0; i < n; i++) recentIdHashes[i] = buf.readDoubleLE(sketchEnd + 4 + i * 8);
   }

@@ -160,6 +160,10 @@ describe('the typed-array sketch', () => {
     expect(ours.store.bins.length).toBe(theirs.store.bins.length);
     expect(Number.isNaN(ours.store.bins[ours.store.bins.length - 1]!)).toBe(true);
     expectSame(ours, theirs);
+    expectSame(
+      deserializeSketch(serializeSketch(ours), 0.01),
+      library.deserialize(library.serialize(theirs)),
+    );
   });
 });
 
