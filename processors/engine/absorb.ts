@@ -201,10 +201,13 @@ class MarkCursor {
   isNew(context: RecordContext, sub: number): boolean {
     if (context !== this.#context) {
       this.#context = context;
+      // A unit without a mark (most of them: one Kinesis record's partition key each) costs
+      // one lookup in the stored marks, none when there are none; marks found are split once.
       const unit = context.orderingKey;
-      let mark = this.#split.get(unit);
-      if (mark === undefined) {
-        mark = splitPosition(this.#stored.get(unit) ?? NO_MARK);
+      const position = this.#stored.size === 0 ? undefined : this.#stored.get(unit);
+      let mark = NO_SPLIT;
+      if (position !== undefined) {
+        mark = this.#split.get(unit) ?? splitPosition(position);
         this.#split.set(unit, mark);
       }
       const prefix = context.positionPrefix;
@@ -239,6 +242,7 @@ class MarkCursor {
 }
 
 const EMPTY_MARKS: ReadonlyMap<string, string> = new Map();
+const NO_SPLIT = splitPosition(NO_MARK);
 /** Parts whose sketch and horizon an earlier call took over. */
 const CONSUMED = new WeakSet<StoredPart>();
 const NO_HASHES: ArrayLike<number> = new Float64Array(0);
