@@ -88,7 +88,7 @@ describe('absorbPlan ownership of the stored part', () => {
 
   function blobOf(values: readonly number[], hashes: readonly number[]): Uint8Array {
     const state = emptyWindowState(0.01);
-    values.forEach((v, i) => absorbValue(state, v, 1_000 + i, false));
+    for (let i = 0; i < values.length; i++) absorbValue(state, values[i]!, 1_000 + i, false);
     return encodePartState({ state, recentIdHashes: hashes, marks: new Map() });
   }
 
