@@ -29,4 +29,25 @@ describe('IdHashSet', () => {
     for (let i = 0; i < 8; i++) set.add(i * 16);
     expect(() => set.add(999)).toThrow(RangeError);
   });
+
+  it('is empty after reset, whatever it held, and holds the new capacity', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.oneof(fc.integer({ min: -1, max: 40 }), fc.maxSafeNat()), { maxLength: 100 }),
+        fc.array(fc.maxSafeNat(), { maxLength: 300 }),
+        (before, after) => {
+          // arrange
+          const set = new IdHashSet(before.length);
+          for (const h of before) set.add(h);
+          // act
+          set.reset(after.length);
+          // assert
+          expect(set.size).toBe(0);
+          for (const h of before) expect(set.has(h)).toBe(false);
+          for (const h of after) set.add(h);
+          expect(set.size).toBe(new Set(after).size);
+        },
+      ),
+    );
+  });
 });
