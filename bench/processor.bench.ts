@@ -7,9 +7,10 @@
  * - steady: every part already holds what a part holds after a few batches: a full
  *   de-duplication horizon (2,048 hashes), a sketch of 2,048 values and one mark, stored as the
  *   encoded blob a read returns. The blob is built before the measured window; decoding it
- *   (`decodePartState`, as `readParts` does per item) and copying state and horizon are measured,
- *   since the handler pays them on every batch; a third figure adds `encodePartState` of each
- *   new part, which the handler also pays before its write. DynamoDB I/O is in no number.
+ *   (`decodePartState`, as `readParts` does per item) is measured, since the handler pays it on
+ *   every batch, and `absorbPlan` then takes the decoded part over; a third figure adds
+ *   `encodePartState` of each new part, which the handler also pays before its write.
+ *   DynamoDB I/O is in no number.
  * The measured code (`processor-path.ts`, the floor included) is bundled as the CDK app bundles
  * the Lambda (`bundle.ts`); fixtures are built outside the measured window. Then the heap
  * with 10,000 sources and three window sizes, in a child process capped at 256 MiB of heap
@@ -142,7 +143,8 @@ const result = {
     storedPartStateBytes: steadyBlobBytes,
     dedupHorizonEvents: ABSORB.dedupHorizonEvents,
     sketchValues: ABSORB.dedupHorizonEvents,
-    measured: 'decodePartState per part + absorbPlan (state, horizon and marks copied)',
+    measured:
+      'decodePartState per part (horizon and sketch bins copied out of the blob) + absorbPlan, which takes over the decoded part as the handler does',
     withEncode: 'the same, plus encodePartState of every new part (what the handler writes)',
   },
   heap: {
