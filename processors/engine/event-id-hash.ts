@@ -14,28 +14,46 @@
 
 import { wordsOf } from '../../schemas/byte-words.ts';
 
-/** The hash of `id` (its UTF-8 bytes): what `eventIdHashAt` gives for them. */
+/** The hash of `id` (its UTF-8 bytes). */
 export function eventIdHash(id: string, seed = 0): number {
   const bytes = Buffer.from(id, 'utf8');
-  return eventIdHashAt(wordsOf(bytes), 0, bytes.length, seed);
+  return hashWords(wordsOf(bytes), 0, bytes.length, seed, false);
 }
 
-/** The hash of the id whose UTF-8 bytes are `view[start, end)`, without making the string. */
+/**
+ * `eventIdHash` of the id whose bytes are `view[start, end)`, without making the string, or -1
+ * (never a hash) when a byte is not ASCII: then the caller hashes the decoded string. Bytes that
+ * are not valid UTF-8 decode to U+FFFD, so only ASCII bytes are sure to be the string's own.
+ */
 export function eventIdHashAt(view: DataView, start: number, end: number, seed = 0): number {
+  return hashWords(view, start, end, seed, true);
+}
+
+function hashWords(
+  view: DataView,
+  start: number,
+  end: number,
+  seed: number,
+  asciiOnly: boolean,
+): number {
   let h1 = 0xdeadbeef ^ seed ^ (end - start);
   let h2 = 0x41c6ce57 ^ seed;
+  let high = 0;
   let i = start;
   for (; i + 4 <= end; i += 4) {
     const word = view.getInt32(i, true);
+    high |= word;
     h1 = Math.imul(h1 ^ word, 2654435761);
     h2 = Math.imul(h2 ^ word, 1597334677);
   }
   if (i < end) {
     let word = 0;
     for (let shift = 0; i < end; shift += 8) word |= view.getUint8(i++) << shift;
+    high |= word;
     h1 = Math.imul(h1 ^ word, 2654435761);
     h2 = Math.imul(h2 ^ word, 1597334677);
   }
+  if (asciiOnly && (high & 0x80808080) !== 0) return -1;
   let a = Math.imul(h1 ^ (h1 >>> 16), 2246822507);
   a ^= Math.imul(h2 ^ (h2 >>> 13), 3266489909);
   let b = Math.imul(h2 ^ (h2 >>> 16), 2246822507);

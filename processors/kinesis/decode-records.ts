@@ -115,7 +115,7 @@ export function decodeBatch(
       continue;
     }
     // Spans, not user-record objects; bytes, not strings: a plain event allocates nothing. Its
-    // series is found by the bytes of its source and metric, its id hashed as bytes.
+    // series is found by the bytes of its source and metric, its id hashed from its bytes.
     const { buf, count, starts, ends, aggregated, partitionKeyIndexes } = result.spans;
     const orderingKey = orderingUnit === 'shard' ? '' : partitionKey;
     const context = events.addRecord(
@@ -130,6 +130,7 @@ export function decodeBatch(
       const end = ends[i]!;
       const spans = readTelemetrySpansAt(buf, start, end);
       if (spans !== undefined && isWindowable(spans.value, spans.timestamp)) {
+        const idHash = eventIdHashAt(view, spans.eventIdStart, spans.eventIdEnd);
         events.pushSpans(
           context,
           i,
@@ -144,7 +145,7 @@ export function decodeBatch(
             spans.metricStart,
             spans.metricEnd,
           ),
-          eventIdHashAt(view, spans.eventIdStart, spans.eventIdEnd),
+          idHash >= 0 ? idHash : eventIdHash(spans.eventId),
           spans.eventIdStart,
           spans.eventIdEnd,
         );

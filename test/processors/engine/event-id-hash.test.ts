@@ -4,15 +4,26 @@ import { eventIdHash, eventIdHashAt } from '../../../processors/engine/event-id-
 import { wordsOf } from '../../../schemas/byte-words.ts';
 
 describe('eventIdHashAt', () => {
-  it('equals eventIdHash of the decoded id, wherever its bytes lie', () => {
+  it('equals eventIdHash of the decoded id for ASCII bytes, wherever they lie, and declines any other', () => {
     fc.assert(
-      fc.property(fc.string({ unit: 'grapheme', maxLength: 40 }), fc.nat(5), (id, pad) => {
-        const bytes = Buffer.concat([Buffer.alloc(pad, 0x41), Buffer.from(id), Buffer.of(1, 2)]);
-        const end = bytes.length - 2;
-        expect(eventIdHashAt(wordsOf(bytes), pad, end)).toBe(eventIdHash(id));
-      }),
+      fc.property(
+        fc.oneof(fc.string({ maxLength: 40 }), fc.string({ unit: 'grapheme', maxLength: 40 })),
+        fc.nat(5),
+        (id, pad) => {
+          const bytes = Buffer.concat([Buffer.alloc(pad, 0x41), Buffer.from(id), Buffer.of(1, 2)]);
+          const hash = eventIdHashAt(wordsOf(bytes), pad, bytes.length - 2);
+          if ([...id].every((c) => c.charCodeAt(0) < 0x80)) expect(hash).toBe(eventIdHash(id));
+          else expect(hash).toBe(-1);
+        },
+      ),
       { numRuns: 1_000 },
     );
+  });
+
+  it('gives bytes that are not valid UTF-8 no hash of their own (they decode to U+FFFD)', () => {
+    const bytes = Buffer.of(0x61, 0xff, 0x62);
+    expect(eventIdHashAt(wordsOf(bytes), 0, 3)).toBe(-1);
+    expect(eventIdHash(bytes.toString('utf8'))).toBe(eventIdHash('a\ufffdb'));
   });
 
   it('separates ids that differ in one byte, in length, or by trailing zero bytes', () => {
