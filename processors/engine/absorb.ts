@@ -102,7 +102,9 @@ export function absorbPlan(
 ): AbsorbOutcome {
   if (stored !== undefined && CONSUMED.has(stored)) {
     const { key } = plan;
-    throw new PartConsumedError(`${key.source}/${key.metric}/${key.windowStart}/${key.shardId}`);
+    throw new PartConsumedError(
+      `${key.source}/${key.metric}/${key.windowSizeMillis}/${key.windowStart}/${key.shardId}/${key.partitionKey}`,
+    );
   }
   const closed = stored?.closed ?? false;
   const { windowEnd } = plan.key;

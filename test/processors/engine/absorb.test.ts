@@ -138,6 +138,11 @@ describe('absorbPlan ownership of the stored part', () => {
     absorbPlan(stored, plan, NO_TIME, OPTIONS);
     // act / assert
     expect(() => absorbPlan(stored, plan, NO_TIME, OPTIONS)).toThrow(PartConsumedError);
+    // The error names the whole part: its window size and partition key are part of its key.
+    const { key } = plan;
+    expect(() => absorbPlan(stored, plan, NO_TIME, OPTIONS)).toThrow(
+      `${key.source}/${key.metric}/${key.windowSizeMillis}/${key.windowStart}/${key.shardId}/${key.partitionKey}`,
+    );
     expect(absorbPlan(storedFrom(blobOf([1, 2, 3], hashes)), plan, NO_TIME, OPTIONS).absorbed).toBe(
       2,
     );
