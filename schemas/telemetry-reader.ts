@@ -8,8 +8,8 @@
  * It is only used for records whose writer is the reader version itself, and only when that
  * version has exactly the field list below (checked when the codec is built; a new version
  * simply goes through avsc until this file learns it). It reproduces avsc's reads: zig-zag
- * varints with avsc's arithmetic, strings as `utf8Slice`, doubles as `readDoubleLE` does (little-endian IEEE 754), and the
- * attribute map through avsc's own reader. It never decides an error: whatever is not the plain
+ * varints with avsc's arithmetic, strings as `utf8Slice`, doubles as `readDoubleLE` does
+ * (little-endian IEEE 754), and the attribute map through avsc's own reader. It never decides an error: whatever is not the plain
  * case (a bound crossed, a length below zero, an unknown branch, trailing bytes) returns false,
  * and the caller decodes the record through avsc, which gives the value or the exact error.
  */

@@ -3,10 +3,11 @@
  * de-duplication horizon is 8 bytes an entry in the item and a typed array in memory.
  *
  * cyrb53's two multiply-xor lanes and final avalanche (public domain), fed four bytes a step
- * rather than one char code: the processor hashes every event's id straight from the record's
- * bytes (`eventIdHashAt`), and ids are often 36-character UUIDs. Each step is a bijection of
- * each lane's state for a fixed word, so two ids of one length that differ in one word never
- * collide before the final mix; the byte length is mixed in first, so trailing zero bytes do.
+ * rather than one char code: the processor hashes an ASCII id (most are 36-character UUIDs)
+ * straight from the record's bytes (`eventIdHashAt`), any other from its decoded string. Each
+ * step is a bijection of each lane's state for a fixed word, so two ids of one length that
+ * differ in one word never collide before the final mix; the byte length is mixed in first, so
+ * trailing zero bytes change the hash too.
  *
  * Collision odds: with a horizon of H ids per part, a fresh id is wrongly taken for a duplicate
  * with probability H / 2^53 (2.3e-13 for H = 2,048), about one false drop in 4e12 events.
