@@ -130,7 +130,7 @@ export function decodeBatch(
       const end = ends[i]!;
       const spans = readTelemetrySpansAt(buf, start, end);
       if (spans !== undefined && isWindowable(spans.value, spans.timestamp)) {
-        const idHash = eventIdHashAt(view, spans.eventIdStart, spans.eventIdEnd);
+        const idHash = eventIdHashAt(buf, spans.eventIdStart, spans.eventIdEnd);
         events.pushSpans(
           context,
           i,
