@@ -14,6 +14,7 @@
 
 import { createServer, type IncomingMessage, request, type ServerResponse } from 'node:http';
 import { closeServer, listen } from './net.ts';
+import { seededRandom } from './seeded-random.ts';
 
 /** Options of {@link startKinesisFaultProxy}. */
 export interface KinesisFaultProxyOptions {
@@ -47,18 +48,6 @@ export interface KinesisFaultProxy {
 }
 
 const TARGET_PREFIX = 'Kinesis_20131202.';
-
-/** mulberry32: a tiny seeded PRNG, enough to pick entries reproducibly. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function readAll(req: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
@@ -124,7 +113,7 @@ export async function startKinesisFaultProxy(
     throw new RangeError(`putRecordsFailureRate must be in [0, 1], got ${rate}`);
   }
   const target = new URL(options.target);
-  const random = seeded(options.seed ?? 1);
+  const random = seededRandom(options.seed ?? 1);
   const stats: KinesisFaultProxyStats = { calls: {}, putRecordsEntries: 0, injectedFailures: 0 };
 
   async function putRecords(req: IncomingMessage, res: ServerResponse, raw: Buffer): Promise<void> {

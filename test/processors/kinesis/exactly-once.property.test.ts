@@ -18,6 +18,7 @@ import type { KinesisStreamRecord } from 'aws-lambda';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { lambdaContext } from '../../../infra/local/hosting/lambda-context.ts';
+import { seededRandom } from '../../../infra/local/seeded-random.ts';
 import { eventIdHash } from '../../../processors/engine/event-id-hash.ts';
 import { createProcessorHandler } from '../../../processors/kinesis/handler.ts';
 import { queryWindows } from '../../../processors/query/query-windows.ts';
@@ -42,18 +43,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await dynamo.close();
 });
-
-/** mulberry32: the chaos decisions, seeded by fast-check so a failure replays. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const eventArb = fc.record({
   source: fc.constantFrom(...SOURCES),
@@ -189,7 +178,8 @@ async function stored(tableName: string) {
 }
 
 async function run(s: Scenario, seed: number, allowedLatenessMillis: number) {
-  const random = rng(seed);
+  // The chaos decisions, seeded by fast-check so that a failure replays.
+  const random = seededRandom(seed);
   const tableName = await createAggregatesTable(dynamo.client);
   const client = new DynamoDBClient({
     endpoint: dynamo.endpoint,
